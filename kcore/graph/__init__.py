@@ -1,0 +1,1 @@
+"""Symbolic graph: KerasTensors, operations, nodes and graph traversal."""
