@@ -37,8 +37,6 @@ def map_graph(inputs: list[KerasTensor], outputs: list[KerasTensor]):
             raise ValueError(f"The graph has a cycle at layer '{node.operation.name}'.")
         in_progress.add(id(node))
         for t in node.input_tensors:
-            if id(t) in input_ids:
-                continue
             if t._keras_history is None:
                 raise ValueError(f"Layer '{node.operation.name}' received a tensor {t!r} that was not produced by a layer.")
             visit(_history_node(t))
@@ -61,7 +59,7 @@ def map_graph(inputs: list[KerasTensor], outputs: list[KerasTensor]):
             continue
         visit(_history_node(t))
     # Input nodes of inputs that no output uses still belong to the model.
-    for t in inputs:
+    for t in reversed(inputs):
         node = _history_node(t)
         if id(node) not in visited:
             visited.add(id(node))
