@@ -1,0 +1,273 @@
+"""Tensors, dtypes, devices, creation ops and autograd for the torch backend."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+import torch
+
+Tensor = torch.Tensor
+
+DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+TORCH_DTYPES: dict[str, torch.dtype] = {
+    "float16": torch.float16, "bfloat16": torch.bfloat16, "float32": torch.float32,
+    "float64": torch.float64, "int8": torch.int8, "int16": torch.int16, "int32": torch.int32,
+    "int64": torch.int64, "uint8": torch.uint8, "bool": torch.bool,
+}
+for _name in ("uint16", "uint32", "uint64"):
+    if hasattr(torch, _name):
+        TORCH_DTYPES[_name] = getattr(torch, _name)
+DTYPE_NAMES: dict[torch.dtype, str] = {v: k for k, v in TORCH_DTYPES.items()}
+
+_SCALAR_DTYPES = {bool: torch.bool, int: torch.int32, float: torch.float32}
+
+
+def to_torch_dtype(dtype: Any) -> torch.dtype:
+    """The torch dtype for a standard name (or anything kcore can standardize)."""
+    if isinstance(dtype, torch.dtype):
+        return dtype
+    found = TORCH_DTYPES.get(dtype)
+    if found is None:
+        from kcore.dtypes import standardize_dtype
+
+        name = standardize_dtype(dtype)
+        found = TORCH_DTYPES.get(name)
+        if found is None:
+            raise ValueError(f"torch backend: dtype {name!r} is not supported by torch {torch.__version__}")
+    return found
+
+
+def dtype_name(dtype: torch.dtype) -> str:
+    try:
+        return DTYPE_NAMES[dtype]
+    except KeyError:
+        raise ValueError(f"torch backend: torch dtype {dtype} has no kcore equivalent") from None
+
+
+def to_tensor(x: Any, dtype: Any = None) -> Tensor:
+    """A tensor on :data:`DEVICE` (see :meth:`Core.convert_to_tensor`)."""
+    tdt = None if dtype is None else to_torch_dtype(dtype)
+    if isinstance(x, Tensor):
+        if x.device.type != DEVICE.type:
+            x = x.to(DEVICE)
+        return x if tdt is None or x.dtype == tdt else x.to(tdt)
+    t = type(x)
+    if t in _SCALAR_DTYPES:
+        return torch.tensor(x, dtype=tdt or _SCALAR_DTYPES[t], device=DEVICE)
+    if not isinstance(x, np.ndarray):
+        x = _host_array(x, tdt)
+        if isinstance(x, Tensor):
+            return to_tensor(x, dtype)
+    if x.dtype == object or x.dtype.kind in "USV":
+        raise TypeError(f"torch backend: cannot convert an array of dtype {x.dtype} to a tensor")
+    if not (x.flags.writeable and x.flags.c_contiguous and x.dtype.isnative):
+        x = np.array(x, dtype=x.dtype.newbyteorder("="), order="C", copy=True)
+    if x.dtype.name not in TORCH_DTYPES:
+        x = x.astype(np.int64 if x.dtype.kind == "u" else np.float32)
+    out = torch.from_numpy(x)
+    if tdt is not None and out.dtype != tdt:
+        out = out.to(tdt)
+    return out.to(DEVICE) if DEVICE.type != "cpu" else out
+
+
+def _host_array(x: Any, tdt: torch.dtype | None) -> Any:
+    """A NumPy array for a non-tensor value, or a tensor for a kcore Variable or a list of tensors."""
+    if isinstance(x, np.generic):
+        return np.asarray(x)
+    if isinstance(x, (list, tuple)) and _holds_tensor(x):
+        parts = [to_tensor(e) for e in x]
+        common = parts[0].dtype
+        for p in parts[1:]:
+            common = torch.promote_types(common, p.dtype)
+        return torch.stack([p.to(common) for p in parts])
+    if not isinstance(x, (list, tuple)):
+        from kcore.variables import Variable
+
+        if isinstance(x, Variable):
+            return to_tensor(x.value)
+    arr = np.asarray(x)
+    if tdt is None and arr.dtype == np.float64:
+        return arr.astype(np.float32)  # Python floats -> float32
+    if tdt is None and arr.dtype == np.int64:
+        return arr.astype(np.int32)  # Python ints -> int32
+    return arr
+
+
+def _holds_tensor(x: list | tuple) -> bool:
+    return any(isinstance(e, Tensor) or (isinstance(e, (list, tuple)) and _holds_tensor(e)) for e in x)
+
+
+def to_numpy(x: Any) -> np.ndarray:
+    if isinstance(x, Tensor):
+        x = x.detach()
+        if x.device.type != "cpu":
+            x = x.cpu()
+        if x.dtype == torch.bfloat16:
+            return x.float().numpy().astype(_bfloat16_numpy())
+        return x.numpy()
+    return np.asarray(x)
+
+
+def _bfloat16_numpy():
+    try:
+        import ml_dtypes
+
+        return ml_dtypes.bfloat16
+    except ImportError:
+        return np.float32
+
+
+def detach_tree(tree: Any) -> Any:
+    """Detach every tensor in a nested list/tuple/dict structure."""
+    if isinstance(tree, Tensor):
+        return tree.detach()
+    if isinstance(tree, (list, tuple)):
+        out = [detach_tree(t) for t in tree]
+        return type(tree)(out) if not hasattr(tree, "_fields") else type(tree)(*out)
+    if isinstance(tree, dict):
+        return type(tree)((k, detach_tree(v)) for k, v in tree.items())
+    return tree
+
+
+def _infer_scalar_dtype(*values: Any) -> torch.dtype:
+    """float32 if any value is a float, else int32 (bool stays bool)."""
+    out = torch.bool
+    for v in values:
+        if isinstance(v, Tensor):
+            if v.is_floating_point():
+                return torch.float32
+            out = torch.int32
+        elif isinstance(v, bool):
+            continue
+        elif isinstance(v, (float, np.floating)):
+            return torch.float32
+        else:
+            out = torch.int32
+    return out
+
+
+class Core:
+    """Identity, conversion, autograd and creation ops."""
+
+    tensor_types = (torch.Tensor,)
+
+    # ------------------------------------------------------------ identity
+    def framework_version(self) -> str:
+        return str(torch.__version__)
+
+    def devices(self) -> list[str]:
+        if torch.cuda.is_available():
+            return [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+        return ["cpu:0"]
+
+    # ------------------------------------------------------ tensors & dtypes
+    def convert_to_tensor(self, x: Any, dtype: str | None = None) -> Tensor:
+        return to_tensor(x, dtype)
+
+    def convert_to_numpy(self, x: Any) -> np.ndarray:
+        return to_numpy(x)
+
+    def is_tensor(self, x: Any) -> bool:
+        return isinstance(x, Tensor)
+
+    def shape(self, x: Any) -> tuple:
+        if isinstance(x, Tensor):
+            return tuple(x.shape)
+        return tuple(np.shape(x))
+
+    def dtype(self, x: Any) -> str:
+        if isinstance(x, Tensor):
+            return dtype_name(x.dtype)
+        return dtype_name(to_tensor(x).dtype)
+
+    def cast(self, x: Any, dtype: str) -> Tensor:
+        if not isinstance(x, Tensor):
+            return to_tensor(x, dtype)
+        tdt = to_torch_dtype(dtype)
+        return x if x.dtype == tdt else x.to(tdt)
+
+    # ------------------------------------------------------ differentiation
+    def value_and_grad(self, fn: Callable[..., tuple[Tensor, Any]]) -> Callable[..., Any]:
+        """``g(params, *args) -> ((value, aux), grads)`` through ``torch.autograd.grad``."""
+
+        def wrapped(params, *args):
+            leaves = []
+            for p in params:
+                p = to_tensor(p).detach()
+                if p.is_floating_point() or p.is_complex():
+                    p.requires_grad_(True)
+                leaves.append(p)
+            with torch.enable_grad():
+                value, aux = fn(leaves, *args)
+            targets = [p for p in leaves if p.requires_grad]
+            if isinstance(value, Tensor) and value.requires_grad and targets:
+                found = iter(torch.autograd.grad(value, targets, allow_unused=True))
+                raw = [next(found) if p.requires_grad else None for p in leaves]
+            else:
+                raw = [None] * len(leaves)
+            grads = [torch.zeros_like(p) if g is None else g for p, g in zip(leaves, raw)]
+            value = value.detach() if isinstance(value, Tensor) else to_tensor(value)
+            return (value, detach_tree(aux)), grads
+
+        return wrapped
+
+    def compile_function(self, fn: Callable, *, kind: str = "train") -> Callable:
+        """Eager: torch runs every op as it is called."""
+        return fn
+
+    def stop_gradient(self, x: Any) -> Tensor:
+        return x.detach() if isinstance(x, Tensor) else to_tensor(x)
+
+    # ------------------------------------------------------------- creation
+    def zeros(self, shape, dtype: str = "float32") -> Tensor:
+        return torch.zeros(_shape(shape), dtype=to_torch_dtype(dtype), device=DEVICE)
+
+    def ones(self, shape, dtype: str = "float32") -> Tensor:
+        return torch.ones(_shape(shape), dtype=to_torch_dtype(dtype), device=DEVICE)
+
+    def full(self, shape, fill_value: Any, dtype: str | None = None) -> Tensor:
+        if isinstance(fill_value, (Tensor, np.ndarray, list, tuple)):
+            return torch.broadcast_to(to_tensor(fill_value, dtype), _shape(shape)).clone()
+        tdt = _infer_scalar_dtype(fill_value) if dtype is None else to_torch_dtype(dtype)
+        return torch.full(_shape(shape), fill_value, dtype=tdt, device=DEVICE)
+
+    def zeros_like(self, x: Any, dtype: str | None = None) -> Tensor:
+        x = to_tensor(x)
+        return torch.zeros_like(x, dtype=None if dtype is None else to_torch_dtype(dtype))
+
+    def ones_like(self, x: Any, dtype: str | None = None) -> Tensor:
+        x = to_tensor(x)
+        return torch.ones_like(x, dtype=None if dtype is None else to_torch_dtype(dtype))
+
+    def full_like(self, x: Any, fill_value: Any, dtype: str | None = None) -> Tensor:
+        x = to_tensor(x)
+        tdt = x.dtype if dtype is None else to_torch_dtype(dtype)
+        if isinstance(fill_value, (Tensor, np.ndarray, list, tuple)):
+            return torch.broadcast_to(to_tensor(fill_value, tdt), x.shape).clone()
+        return torch.full_like(x, fill_value, dtype=tdt)
+
+    def arange(self, start: Any, stop: Any = None, step: Any = 1, dtype: str | None = None) -> Tensor:
+        if stop is None:
+            start, stop = 0, start
+        start, stop, step = (v.item() if isinstance(v, Tensor) else v for v in (start, stop, step))
+        tdt = _infer_scalar_dtype(start, stop, step) if dtype is None else to_torch_dtype(dtype)
+        if tdt == torch.bool:
+            tdt = torch.int32
+        return torch.arange(start, stop, step, dtype=tdt, device=DEVICE)
+
+    def eye(self, n: int, m: int | None = None, k: int = 0, dtype: str = "float32") -> Tensor:
+        m = n if m is None else m
+        tdt = to_torch_dtype(dtype)
+        if k == 0:
+            return torch.eye(n, m, dtype=tdt, device=DEVICE)
+        rows = torch.arange(n, device=DEVICE)[:, None]
+        cols = torch.arange(m, device=DEVICE)[None, :]
+        return (cols - rows == k).to(tdt)
+
+
+def _shape(shape: Any) -> tuple:
+    if isinstance(shape, int):
+        return (shape,)
+    return tuple(int(d) for d in shape)
