@@ -50,6 +50,13 @@ def set_image_data_format(value: str) -> None:
     _IMAGE_DATA_FORMAT = value
 
 
+def clear_session() -> None:
+    """Reset automatic layer naming, as ``keras.backend.clear_session``."""
+    from kcore.graph import naming
+
+    naming.reset()
+
+
 def list_backends() -> list[str]:
     """Names of every registered backend, installed framework or not."""
     return registry().names()
@@ -59,5 +66,5 @@ __all__ = [
     "Backend", "BackendInfo", "BackendRegistry", "hookimpl", "BackendError",
     "BackendNotInstalledError", "UnknownBackendError", "register_plugin", "unregister_plugin",
     "registry", "current", "set_active", "requested_name", "backend", "floatx", "set_floatx",
-    "epsilon", "set_epsilon", "image_data_format", "set_image_data_format", "list_backends",
+    "epsilon", "set_epsilon", "image_data_format", "set_image_data_format", "list_backends", "clear_session",
 ]

@@ -42,6 +42,15 @@ def _shape_structure(x: Any) -> Any:
     return None
 
 
+def _fresh_output(t: Any) -> Any:
+    """A new KerasTensor for an output that already belongs to the graph (e.g. ``return inputs``)."""
+    if isinstance(t, KerasTensor) and t._keras_history is not None:
+        copy = KerasTensor(t.shape, dtype=t.dtype, sparse=t.sparse)
+        copy._keras_mask = t._keras_mask
+        return copy
+    return t
+
+
 def _is_simple_config_value(v: Any) -> bool:
     if v is None or isinstance(v, (bool, int, float, str)):
         return True
@@ -384,6 +393,8 @@ class Layer:
             return type(x)(self._convert_inputs(e) for e in x)
         if isinstance(x, dict):
             return {k: self._convert_inputs(v) for k, v in x.items()}
+        if isinstance(x, KerasTensor):
+            return x
         if isinstance(x, Variable):
             x = x.value
         if b.is_tensor(x):
@@ -435,6 +446,7 @@ class Layer:
                 spec_kwargs = dict(kwargs)
                 spec_kwargs["mask"] = masks[0] if not isinstance(first, (list, tuple, dict)) else nest.pack_sequence_as(first, masks)
         outputs = self.compute_output_spec(*args, **spec_kwargs)
+        outputs = nest.map_structure(_fresh_output, outputs)
         self._attach_masks(first, spec_kwargs.get("mask"), outputs)
         if _trace_depth[0] > 0:
             return outputs
@@ -561,3 +573,7 @@ class Layer:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+# Graph-level ops (ops called on functional tensors outside any layer) become OpLayer nodes.
+from kcore.layers import op_layer as _op_layer  # noqa: E402,F401

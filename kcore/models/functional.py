@@ -95,7 +95,8 @@ class Functional(Model):
     # ----------------------------------------------------------- structure
     @property
     def layers(self) -> list:
-        return list(self._layers)
+        """The model's layers (graph-level ops are nodes of the graph but not layers)."""
+        return [l for l in self._layers if not getattr(l, "is_operation", False)]
 
     @property
     def inputs(self) -> list:

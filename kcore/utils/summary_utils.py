@@ -195,7 +195,7 @@ def summary_lines(model, line_length: int | None = None, positions: list[float] 
     graph = functional if functional is not None else model
     is_graph = hasattr(graph, "_nodes")
     sequential_like = (not is_graph) or type(model).__name__ == "Sequential" or _is_sequential_like(graph)
-    layers = model.layers
+    layers = list(graph._layers) if is_graph and functional is None else model.layers
     relevant = {id(n) for n in graph._nodes} if is_graph else set()
     if sequential_like:
         default_length, positions = 88, positions or [0.45, 0.80, 1.0]

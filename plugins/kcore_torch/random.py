@@ -31,8 +31,18 @@ def generator(seed: Any) -> torch.Generator:
         raise ValueError(f"random ops expect a seed of shape (2,), got {seed!r}")
     a, b = values
     g = torch.Generator(device=DEVICE)
-    g.manual_seed(((int(a) & 0xFFFFFFFF) << 32) | (int(b) & 0xFFFFFFFF))
+    g.manual_seed(_mix(int(a), int(b)))
     return g
+
+
+def _mix(a: int, b: int) -> int:
+    """Both seed words folded into the 32 bits torch's CPU generator uses (splitmix64)."""
+    z = (((a & 0xFFFFFFFF) << 32) | (b & 0xFFFFFFFF)) + 0x9E3779B97F4A7C15
+    z &= 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    z ^= z >> 31
+    return (z ^ (z >> 32)) & 0xFFFFFFFF
 
 
 def _float_dtype(op: str, dtype: Any) -> torch.dtype:
