@@ -71,4 +71,6 @@ def result_type(*dtypes) -> str:
     out = np.result_type(*names).name
     if float in weak:
         return "float32"
+    if out == "bool" and int in weak:
+        return "int32"
     return out

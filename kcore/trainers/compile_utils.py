@@ -112,13 +112,10 @@ class CompileLoss:
         ps = nest.flatten(y_pred)
         sws = flatten_targets(sample_weight, self.names, "sample_weight")
         total = None
-        self.per_output = []
         for loss, w, yt, yp, sw in zip(self.losses, self.weights, ys, ps, sws):
             if loss is None or yt is None:
-                self.per_output.append(None)
                 continue
             value = loss(yt, yp, sample_weight=sw)
-            self.per_output.append(value)
             value = value * w if w != 1.0 else value
             total = value if total is None else total + value
         if total is None:
