@@ -243,6 +243,24 @@ class Backend:
         """
         return fn
 
+    def prepare_compiled_inputs(self, structure: Any) -> Any:
+        """A batch (nested NumPy arrays) made ready to pass to a ``compile_function`` result.
+
+        The default converts every leaf with :meth:`convert_to_tensor`; a
+        backend whose compiled functions take NumPy arrays directly (and
+        transfer them faster themselves) returns ``structure`` unchanged.
+        """
+        def convert(x):
+            if x is None or self.is_tensor(x):
+                return x
+            return self.convert_to_tensor(x)
+
+        if isinstance(structure, dict):
+            return {k: self.prepare_compiled_inputs(v) for k, v in structure.items()}
+        if isinstance(structure, (list, tuple)):
+            return type(structure)(self.prepare_compiled_inputs(v) for v in structure)
+        return convert(structure)
+
     @_required
     def stop_gradient(self, x: Tensor) -> Tensor:
         raise NotImplementedError

@@ -113,9 +113,9 @@ class RandomNormal(RandomInitializer):
         super().__init__(seed=seed)
 
     def __call__(self, shape: tuple, dtype: str | None = None) -> Any:
-        from kcore import random
+        from kcore.initializers import host_random
 
-        return random.normal(standardize_shape(shape, "RandomNormal"), mean=self.mean, stddev=self.stddev,
+        return host_random.normal(standardize_shape(shape, "RandomNormal"), mean=self.mean, stddev=self.stddev,
                              dtype=_float_dtype(dtype, "RandomNormal"), seed=self.seed)
 
     def get_config(self) -> dict:
@@ -137,9 +137,9 @@ class TruncatedNormal(RandomInitializer):
         super().__init__(seed=seed)
 
     def __call__(self, shape: tuple, dtype: str | None = None) -> Any:
-        from kcore import random
+        from kcore.initializers import host_random
 
-        return random.truncated_normal(standardize_shape(shape, "TruncatedNormal"), mean=self.mean,
+        return host_random.truncated_normal(standardize_shape(shape, "TruncatedNormal"), mean=self.mean,
                                        stddev=self.stddev, dtype=_float_dtype(dtype, "TruncatedNormal"),
                                        seed=self.seed)
 
@@ -162,9 +162,9 @@ class RandomUniform(RandomInitializer):
         super().__init__(seed=seed)
 
     def __call__(self, shape: tuple, dtype: str | None = None) -> Any:
-        from kcore import random
+        from kcore.initializers import host_random
 
-        return random.uniform(standardize_shape(shape, "RandomUniform"), minval=self.minval, maxval=self.maxval,
+        return host_random.uniform(standardize_shape(shape, "RandomUniform"), minval=self.minval, maxval=self.maxval,
                               dtype=_float_dtype(dtype, "RandomUniform"), seed=self.seed)
 
     def get_config(self) -> dict:
@@ -213,7 +213,7 @@ class VarianceScaling(RandomInitializer):
         super().__init__(seed=seed)
 
     def __call__(self, shape: tuple, dtype: str | None = None) -> Any:
-        from kcore import random
+        from kcore.initializers import host_random
 
         name = type(self).__name__
         shape = standardize_shape(shape, name)
@@ -222,12 +222,12 @@ class VarianceScaling(RandomInitializer):
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
         scale = self.scale / max(1.0, n)
         if self.distribution == "truncated_normal":
-            return random.truncated_normal(shape, mean=0.0, stddev=math.sqrt(scale) / _TRUNCATED_STDDEV,
+            return host_random.truncated_normal(shape, mean=0.0, stddev=math.sqrt(scale) / _TRUNCATED_STDDEV,
                                            dtype=dtype, seed=self.seed)
         if self.distribution == "untruncated_normal":
-            return random.normal(shape, mean=0.0, stddev=math.sqrt(scale), dtype=dtype, seed=self.seed)
+            return host_random.normal(shape, mean=0.0, stddev=math.sqrt(scale), dtype=dtype, seed=self.seed)
         limit = math.sqrt(3.0 * scale)
-        return random.uniform(shape, minval=-limit, maxval=limit, dtype=dtype, seed=self.seed)
+        return host_random.uniform(shape, minval=-limit, maxval=limit, dtype=dtype, seed=self.seed)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "scale": self.scale, "mode": self.mode,
@@ -304,7 +304,8 @@ class Orthogonal(RandomInitializer):
         super().__init__(seed=seed)
 
     def __call__(self, shape: tuple, dtype: str | None = None) -> Any:
-        from kcore import ops, random
+        from kcore import ops
+        from kcore.initializers import host_random
 
         shape = standardize_shape(shape, "Orthogonal")
         dtype = _float_dtype(dtype, "Orthogonal")
@@ -315,7 +316,7 @@ class Orthogonal(RandomInitializer):
             )
         num_rows, num_cols = math.prod(shape[:-1]), shape[-1]
         flat_shape = (max(num_rows, num_cols), min(num_rows, num_cols))
-        a = ops.convert_to_numpy(random.normal(flat_shape, dtype=dtype, seed=self.seed)).astype(np.float64)
+        a = ops.convert_to_numpy(host_random.normal(flat_shape, dtype=dtype, seed=self.seed)).astype(np.float64)
         q, r = np.linalg.qr(a)
         d = np.sign(np.diag(r))
         q = q * np.where(d == 0, 1.0, d)  # unique Q: positive diagonal of R

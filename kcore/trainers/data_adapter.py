@@ -19,6 +19,13 @@ def _is_array(x: Any) -> bool:
 
 
 def _to_numpy(x: Any) -> Any:
+    arr = _as_numpy(x)
+    if arr is not None and arr.dtype == np.float64:
+        return arr.astype(np.float32)
+    return arr
+
+
+def _as_numpy(x: Any) -> Any:
     if x is None:
         return None
     if isinstance(x, np.ndarray):
@@ -43,6 +50,7 @@ def _names(structure: Any, prefix: str) -> list[str]:
 
 
 def to_numpy_structure(x: Any) -> Any:
+    """NumPy leaves; float64 data becomes float32 (kcore's float default), once, here."""
     if x is None:
         return None
     if isinstance(x, dict):

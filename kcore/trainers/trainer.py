@@ -35,6 +35,13 @@ def _tensors(structure: Any, b) -> Any:
     return nest.map_structure(conv, structure) if structure is not None else None
 
 
+def _step_inputs(model, b, *parts):
+    """Batch parts as the step function wants them: raw NumPy for compiled steps if the backend allows."""
+    if model._compiled_steps:
+        return tuple(b.prepare_compiled_inputs(p) for p in parts)
+    return tuple(_tensors(p, b) for p in parts)
+
+
 class _State:
     """The variables a step reads and writes, in a fixed order."""
 
@@ -200,11 +207,14 @@ class Trainer:
         return self._state
 
     # ------------------------------------------------------------ the steps
+    @property
+    def _compiled_steps(self) -> bool:
+        return not (getattr(self, "run_eagerly", False) or getattr(self, "jit_compile", "auto") is False)
+
     def _compile(self, fn, kind: str):
-        b = _backend.current()
-        if self.run_eagerly or self.jit_compile is False:
+        if not self._compiled_steps:
             return fn
-        return b.compile_function(fn, kind=kind)
+        return _backend.current().compile_function(fn, kind=kind)
 
     def _make_train_step(self):
         b = _backend.current()
@@ -273,8 +283,7 @@ class Trainer:
                 model._clear_losses()
             return out
 
-        fn = self._compile(predict_step, "predict") if getattr(self, "run_eagerly", False) is False else predict_step
-        return fn, state
+        return self._compile(predict_step, "predict"), state
 
     def _step(self, kind: str):
         fn = self._steps.get(kind)
@@ -354,7 +363,7 @@ class Trainer:
                     state = self._get_state()
                     values = state.values()
                 callback_list.on_train_batch_begin(step)
-                values = step_fn(values, (_tensors(xb, b), _tensors(yb, b), _tensors(swb, b)))
+                values = step_fn(values, _step_inputs(self, b, xb, yb, swb))
                 if policy.due(step, steps):
                     state.write_back(values)
                     logs = self._logs()
@@ -418,7 +427,7 @@ class Trainer:
                 tv, ntv, _, metric_values = state.values()
             if callback_list is not None:
                 callback_list.on_test_batch_begin(step)
-            metric_values = step_fn((tv, ntv, metric_values), (_tensors(xb, b), _tensors(yb, b), _tensors(swb, b)))
+            metric_values = step_fn((tv, ntv, metric_values), _step_inputs(self, b, xb, yb, swb))
             if callback_list is not None:
                 if policy.due(step, n_steps):
                     state.write_back(([], [], [], metric_values))
@@ -465,7 +474,7 @@ class Trainer:
         outputs = []
         fn = None
         for step, (xb, _, _) in enumerate(data.batches()):
-            xt = _tensors(xb, b)
+            xt = _step_inputs(self, b, xb)[0]
             if fn is None:
                 if not self.built or any(not l.built for l in self._flatten_layers()):
                     self(xt, training=False)
@@ -490,7 +499,7 @@ class Trainer:
         b = _backend.current()
         self.reset_metrics()
         state = self._get_state()
-        values = self._step("train")(state.values(), (_tensors(xb, b), _tensors(yb, b), _tensors(swb, b)))
+        values = self._step("train")(state.values(), _step_inputs(self, b, xb, yb, swb))
         state.write_back(values)
         logs = self._logs()
         return logs if return_dict else self._ordered(logs)
