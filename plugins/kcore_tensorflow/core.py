@@ -191,12 +191,12 @@ class Core:
         holder = owner if owner is not None else fn
         store = getattr(holder, "__dict__", None)
         if not isinstance(store, dict):  # builtins, __slots__, classes: no cache
-            return tf.function(fn, jit_compile=self.jit_compile)
+            return tf.function(fn, jit_compile=self.jit_compile, autograph=False)
         cache = store.setdefault("_kcore_tf_functions", {})
         key = (target, self.jit_compile)
         compiled = cache.get(key)
         if compiled is None:
-            compiled = tf.function(fn, jit_compile=self.jit_compile)
+            compiled = tf.function(fn, jit_compile=self.jit_compile, autograph=False)
             cache[key] = compiled
         return compiled
 
