@@ -417,7 +417,8 @@ class Layer:
         args = (self._convert_inputs(args[0]),) + tuple(args[1:])
         if not self.built:
             self._maybe_build(args[0])
-            self._check_input_spec(args[0])
+        if self.input_spec is not None:
+            check_input_spec(self.input_spec, args[0], self.name)
         training = kwargs.get("training")
         _call_training.append(training if training is not None else (_call_training[-1] if _call_training else None))
         try:

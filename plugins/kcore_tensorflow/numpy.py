@@ -22,7 +22,7 @@ from kcore_tensorflow.core import (  # noqa: E402
 
 _SMALL_INT_ACCUMULATOR = {"bool": "int32", "int8": "int32", "int16": "int32",
                           "uint8": "uint32", "uint16": "uint32"}
-_PAD_MODES = {"constant": "CONSTANT", "reflect": "REFLECT", "symmetric": "SYMMETRIC"}
+_PAD_MODES = {"constant": "CONSTANT", "reflect": "REFLECT", "symmetric": "SYMMETRIC", "edge": None}
 
 
 def _rank(x: tf.Tensor) -> int:
@@ -392,6 +392,8 @@ class Numpy:
         paddings = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (_rank(x), 2)).tolist()
         if mode == "constant":
             return tf.pad(x, paddings, "CONSTANT", constant_values=to_tensor(constant_values, x.dtype.name))
+        if mode == "edge":
+            return _edge_pad(x, paddings)
         return tf.pad(x, paddings, _PAD_MODES[mode])
 
     def tile(self, x, repeats):
@@ -616,3 +618,20 @@ def _advanced_getitem(x: tf.Tensor, key: list) -> tf.Tensor:
         out = tf.transpose(out, perm)
     return out
 
+
+
+def _edge_pad(x, paddings):
+    """Pad by repeating the edge values (NumPy's ``mode="edge"``), one axis at a time."""
+    for axis, (before, after) in enumerate(paddings):
+        if not before and not after:
+            continue
+        parts = []
+        if before:
+            first = tf.gather(x, [0], axis=axis)
+            parts.append(tf.repeat(first, before, axis=axis))
+        parts.append(x)
+        if after:
+            last = tf.gather(x, [tf.shape(x)[axis] - 1], axis=axis)
+            parts.append(tf.repeat(last, after, axis=axis))
+        x = tf.concat(parts, axis=axis)
+    return x

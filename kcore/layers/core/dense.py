@@ -12,8 +12,11 @@ class Dense(Layer):
 
     def __init__(self, units: int, activation=None, use_bias: bool = True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None, **kwargs) -> None:
+                 kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None,
+                 quantization_config=None, **kwargs) -> None:
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        if quantization_config is not None:
+            raise ValueError(f"Dense layer '{self.name}': quantized layers are not supported by kcore.")
         if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
             raise ValueError(f"Dense layer '{self.name}': `units` must be a positive integer, received units={units!r}")
         self.units = units
@@ -66,6 +69,7 @@ class Dense(Layer):
             "bias_regularizer": regularizers.serialize(self.bias_regularizer),
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
+            "quantization_config": None,
         })
         if self.lora_rank:
             config["lora_rank"] = self.lora_rank

@@ -1,0 +1,95 @@
+"""BaseDepthwiseConv: per-channel convolution shared by DepthwiseConv1D and DepthwiseConv2D."""
+
+from __future__ import annotations
+
+from kcore import activations, constraints, initializers, ops, regularizers
+from kcore.layers.convolutional.conv_utils import (add_bias, check_input_rank, check_output_spatial,
+                                                   check_strides_dilation, conv_output_length, data_format_arg,
+                                                   describe, input_channels, join_shape, padding_arg, positive_int,
+                                                   spatial_tuple, split_shape)
+from kcore.layers.input_spec import InputSpec
+from kcore.layers.layer import Layer
+
+
+class BaseDepthwiseConv(Layer):
+    """Convolve each input channel with its own ``depth_multiplier`` filters.
+
+    The weight ``kernel`` has shape ``kernel_size + (in_channels, depth_multiplier)``;
+    the output has ``in_channels * depth_multiplier`` channels.
+    """
+
+    def __init__(self, rank: int, depth_multiplier: int = 1, kernel_size=3, strides=1, padding: str = "valid",
+                 data_format=None, dilation_rate=1, activation=None, use_bias: bool = True,
+                 depthwise_initializer="glorot_uniform", bias_initializer="zeros", depthwise_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, depthwise_constraint=None, bias_constraint=None,
+                 **kwargs) -> None:
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.rank = rank
+        self.depth_multiplier = positive_int(self, "depth_multiplier", depth_multiplier)
+        self.kernel_size = spatial_tuple(self, "kernel_size", kernel_size, rank)
+        self.strides = spatial_tuple(self, "strides", strides, rank)
+        self.dilation_rate = spatial_tuple(self, "dilation_rate", dilation_rate, rank)
+        check_strides_dilation(self)
+        self.padding = padding_arg(self, padding)
+        self.data_format = data_format_arg(self, data_format)
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.depthwise_initializer = initializers.get(depthwise_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.depthwise_constraint = constraints.get(depthwise_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+
+    def build(self, input_shape) -> None:
+        channels = input_channels(self, input_shape, self.rank, self.data_format)
+        self.compute_output_shape(input_shape)
+        self.kernel = self.add_weight(shape=self.kernel_size + (channels, self.depth_multiplier),
+                                      initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
+                                      constraint=self.depthwise_constraint, name="kernel")
+        self.bias = self.add_weight(shape=(channels * self.depth_multiplier,), initializer=self.bias_initializer,
+                                    regularizer=self.bias_regularizer, constraint=self.bias_constraint,
+                                    name="bias") if self.use_bias else None
+        axis = -1 if self.data_format == "channels_last" else 1
+        self.input_spec = InputSpec(ndim=self.rank + 2, axes={axis: channels})
+        self.built = True
+
+    def call(self, inputs):
+        x = ops.depthwise_conv(inputs, self.kernel, self.strides, self.padding, self.data_format, self.dilation_rate)
+        if self.bias is not None:
+            x = add_bias(x, self.bias, self.rank, self.data_format)
+        if self.activation is not activations.linear:
+            x = self.activation(x)
+        return x
+
+    def compute_output_shape(self, input_shape):
+        check_input_rank(self, input_shape, self.rank, self.data_format)
+        batch, spatial, channels = split_shape(input_shape, self.data_format)
+        out = tuple(conv_output_length(d, k, s, self.padding, r)
+                    for d, k, s, r in zip(spatial, self.kernel_size, self.strides, self.dilation_rate))
+        check_output_spatial(self, input_shape, out,
+                             f"kernel_size={self.kernel_size} with dilation_rate={self.dilation_rate} and "
+                             f"padding={self.padding!r}")
+        out_channels = None if channels is None else channels * self.depth_multiplier
+        return join_shape(batch, out, out_channels, self.data_format)
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.update({
+            "depth_multiplier": self.depth_multiplier,
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "data_format": self.data_format,
+            "dilation_rate": self.dilation_rate,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+            "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+        })
+        return config
