@@ -50,6 +50,9 @@ def _check_seed_int(seed: Any) -> int:
     return int(seed) % _MAX_SEED
 
 
+_INCREMENT = np.array([0, 1], dtype="int32")
+
+
 class SeedGenerator:
     """A stateful source of seeds for the stateless random ops.
 
@@ -64,15 +67,13 @@ class SeedGenerator:
         self.name = name or "seed_generator"
         initial = np.array([self._initial_seed, 0], dtype="int32")
         self.state = Variable(initial, dtype="int32", trainable=False, name=f"{self.name}_state")
-        self._increment = None
 
     def next(self) -> Any:
         """The current seed tensor (shape ``(2,)``, int32); advances the state."""
         b = _backend.current()
         seed = self.state.value
-        if self._increment is None:
-            self._increment = b.convert_to_tensor(np.array([0, 1], dtype="int32"), dtype="int32")
-        self.state.assign(b.add(seed, self._increment))
+        # A fresh constant each call: a tensor cached here could belong to a finished trace (jit/tf.function).
+        self.state.assign(b.add(seed, b.convert_to_tensor(_INCREMENT, dtype="int32")))
         return seed
 
     def get_config(self) -> dict:
