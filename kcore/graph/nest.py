@@ -24,6 +24,21 @@ def flatten(structure: Any) -> list:
     return [structure]
 
 
+def flatten_sorted(structure: Any) -> list:
+    """Leaves of ``structure`` with dict entries in sorted key order, as ``keras.tree.flatten`` lists them."""
+    if isinstance(structure, dict):
+        out = []
+        for k in sorted(structure):
+            out.extend(flatten_sorted(structure[k]))
+        return out
+    if isinstance(structure, (list, tuple)):
+        out = []
+        for v in structure:
+            out.extend(flatten_sorted(v))
+        return out
+    return [structure]
+
+
 def pack_sequence_as(structure: Any, flat: list) -> Any:
     """Inverse of :func:`flatten`: rebuild ``structure`` with the leaves of ``flat``."""
     it = iter(flat)

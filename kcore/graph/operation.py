@@ -21,6 +21,17 @@ class tracing:
         _trace_depth[0] -= 1
 
 
+class recording:
+    """Context manager: record graph nodes again (a Sequential building its graph inside a traced call)."""
+
+    def __enter__(self):
+        self.saved = _trace_depth[0]
+        _trace_depth[0] = 0
+
+    def __exit__(self, *exc):
+        _trace_depth[0] = self.saved
+
+
 def symbolic_call(op_fn: Callable, infer: Callable, args: tuple, kwargs: dict) -> Any:
     """Run ``op_fn`` symbolically: infer outputs, and record a node when at graph level."""
     outputs = infer(*args, **kwargs)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 from typing import Any
 
 from kcore import backend as _backend
-from kcore.graph import nest
+from kcore.graph import masking, nest
 from kcore.graph.keras_tensor import KerasTensor, any_symbolic
 from kcore.graph.naming import to_snake_case, unique_name
 from kcore.graph.node import Node
@@ -18,7 +19,20 @@ from kcore.variables import Variable
 # The ``training`` flag of the outermost layer call, inherited by nested calls.
 _call_training: list = []
 
+# Layers whose call (or build) is running: weights created inside get their names as a path prefix
+# (``mlp/dense/kernel`` for a Dense built during the call of a subclassed model ``mlp``).
+_scope: list = []
+
 _SIGNATURES: dict[type, tuple[bool, bool, bool]] = {}
+_COMPUTES_MASK: dict[type, bool] = {}
+
+
+def _computes_mask(cls: type) -> bool:
+    """True when ``cls`` overrides ``compute_mask`` (Embedding, Masking...)."""
+    flag = _COMPUTES_MASK.get(cls)
+    if flag is None:
+        flag = _COMPUTES_MASK[cls] = cls.compute_mask is not Layer.compute_mask
+    return flag
 
 
 def _call_signature(cls: type) -> tuple[bool, bool, bool]:
@@ -61,12 +75,52 @@ def _is_simple_config_value(v: Any) -> bool:
     return False
 
 
+class layer_scope:
+    """Context manager: weights created inside are named under ``layer`` (no-op if it is already the innermost)."""
+
+    __slots__ = ("layer", "pushed")
+
+    def __init__(self, layer) -> None:
+        self.layer = layer
+        self.pushed = False
+
+    def __enter__(self):
+        if not (_scope and _scope[-1] is self.layer):
+            _scope.append(self.layer)
+            self.pushed = True
+
+    def __exit__(self, *exc):
+        if self.pushed:
+            _scope.pop()
+
+
+def _scoped_build(build):
+    """Wrap a subclass's ``build`` so the weights it creates are named under the layer (``outer/inner/kernel``)."""
+
+    @functools.wraps(build)
+    def scoped_build(self, *args, **kwargs):
+        with layer_scope(self):
+            return build(self, *args, **kwargs)
+
+    scoped_build._kcore_scoped = True
+    return scoped_build
+
+
 class Layer:
     """Base class of layers: weights, a ``call`` and graph bookkeeping.
 
     Subclasses implement ``call(inputs, training=None, mask=None, **kwargs)``
     and, when they own weights, ``build(input_shape)`` using :meth:`add_weight`.
     """
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        build = cls.__dict__.get("build")
+        if build is not None and not getattr(build, "_kcore_scoped", False):
+            cls.build = _scoped_build(build)
+
+    # True for models whose call runs a functional plan that passes masks between its layers itself.
+    _runs_plan = False
 
     def __new__(cls, *args, **kwargs):
         obj = super().__new__(cls)
@@ -183,13 +237,22 @@ class Layer:
         if initializer is None:
             initializer = "glorot_uniform" if dtype.startswith(("float", "bfloat")) else "zeros"
         init = initializers.get(initializer)
-        var = Variable(init, shape=shape, dtype=dtype, trainable=trainable, name=name or "variable")
-        var.path = f"{self.name}/{var.name}"
+        var = Variable(init, shape=shape, dtype=dtype, trainable=trainable, name=name or unique_name("variable"))
+        var.path = self._weight_path(var.name)
         var.regularizer = regularizers.get(regularizer) if regularizer is not None else None
         var.constraint = constraints.get(constraint) if constraint is not None else None
         var._layer_trainable = trainable
         (self._trainable_variables if trainable else self._non_trainable_variables).append(var)
         return var
+
+    def _weight_path(self, name: str) -> str:
+        """``outer/inner/name``: the names of the layers whose call is running, then this layer's."""
+        if not _scope:
+            return f"{self.name}/{name}"
+        names = [layer.name for layer in _scope]
+        if _scope[-1] is not self:
+            names.append(self.name)
+        return "/".join(names) + "/" + name
 
     def _own_and_nested(self, attr: str) -> list:
         out, seen = [], set()
@@ -306,6 +369,13 @@ class Layer:
 
     # -------------------------------------------------------------- losses
     def add_loss(self, loss) -> None:
+        """Add a loss tensor (read through ``losses``; reset at each top-level call).
+
+        Losses added while a layer is traced symbolically (building a functional graph) are
+        dropped: the real value is added when the model runs on data.
+        """
+        if isinstance(loss, KerasTensor):
+            return
         self._losses.append(loss)
 
     @property
@@ -334,14 +404,55 @@ class Layer:
             return
         shapes = _shape_structure(first_arg)
         self._build_shapes = shapes
-        if getattr(type(self).build, "_kcore_default", False):
-            # Subclassed models build their sublayers lazily, during the first call.
+        if self._has_default_build():
+            # Layers without a build() create their sublayers' weights during the first call.
             self.built = True
             return
         if not isinstance(first_arg, (list, tuple, dict)) and shapes is not None:
             shapes = tuple(shapes)
         self.build(shapes)
         self.built = True
+
+    def _has_default_build(self) -> bool:
+        build = type(self).build
+        return build is Layer.build or getattr(build, "_kcore_default", False)
+
+    def _build_by_tracing(self, args: tuple, kwargs: dict) -> None:
+        """Run ``call`` once on symbolic copies of the inputs so that every sublayer builds its weights.
+
+        Done, as Keras does, on the first eager call of a layer or model that has no ``build()``
+        of its own but owns sublayers that are not built yet.
+        """
+        if all(layer.built for layer in self._layers):
+            return
+        b = _backend.current()
+
+        def symbolic(x):
+            if isinstance(x, KerasTensor):
+                return x
+            if isinstance(x, Variable):
+                x = x.value
+            if b.is_tensor(x):
+                return KerasTensor(tuple(x.shape), dtype=b.dtype(x))
+            return x
+
+        sym_args = nest.map_structure(symbolic, list(args))
+        sym_kwargs = {k: nest.map_structure(symbolic, v) for k, v in kwargs.items()}
+        _call_training.append(kwargs.get("training"))
+        try:
+            with tracing():
+                self.call(*sym_args, **sym_kwargs)
+        except Exception as e:  # noqa: BLE001 - the eager call that follows builds lazily instead
+            import warnings
+
+            warnings.warn(
+                f"Layer '{self.name}' has unbuilt sublayers but its `call()` could not be traced symbolically "
+                f"to build them ({type(e).__name__}: {e}). They will be built during the first call; implement "
+                "`build(input_shape)` to build them explicitly.",
+                stacklevel=3,
+            )
+        finally:
+            _call_training.pop()
 
     def build_from_config(self, config: dict) -> None:
         shape = config.get("input_shape") if config else None
@@ -372,6 +483,7 @@ class Layer:
         if not args:
             raise ValueError(f"Layer '{self.name}' was called without inputs.")
         has_training, has_mask, var_kw = _call_signature(type(self))
+        training_ctx = None
         if has_training or var_kw:
             if kwargs.get("training") is None:
                 if _call_training and _call_training[-1] is not None:
@@ -379,12 +491,13 @@ class Layer:
                 elif "training" in kwargs:
                     del kwargs["training"]
         elif "training" in kwargs:
-            kwargs.pop("training")
+            # `call` takes no `training`, but the layers it calls still inherit the flag.
+            training_ctx = kwargs.pop("training")
         if not has_mask and not var_kw:
             kwargs.pop("mask", None)
         if any_symbolic(args) or (kwargs and any_symbolic(list(kwargs.values()))):
             return self._symbolic_call(args, kwargs, has_mask)
-        return self._eager_call(args, kwargs)
+        return self._eager_call(args, kwargs, has_mask, training_ctx)
 
     def _convert_inputs(self, x):
         """NumPy arrays and Python lists become backend tensors; floats take the compute dtype."""
@@ -413,18 +526,45 @@ class Layer:
                 return b.convert_to_tensor(arr)
         return x
 
-    def _eager_call(self, args, kwargs):
-        args = (self._convert_inputs(args[0]),) + tuple(args[1:])
-        if not self.built:
-            self._maybe_build(args[0])
-        if self.input_spec is not None:
-            check_input_spec(self.input_spec, args[0], self.name)
-        training = kwargs.get("training")
-        _call_training.append(training if training is not None else (_call_training[-1] if _call_training else None))
+    def _eager_call(self, args, kwargs, has_mask: bool = False, training_ctx=None):
+        raw = args[0]
+        args = (self._convert_inputs(raw),) + tuple(args[1:])
+        # Masks of eager tensors (Embedding(mask_zero=True) -> LSTM in a subclassed model). Layers run by a
+        # functional model's plan get their masks from the plan instead.
+        computes_mask = _computes_mask(type(self))
+        mask_io = (computes_mask or masking.active()) and not (_scope and _scope[-1]._runs_plan)
+        in_mask = None
+        if mask_io:
+            in_mask = kwargs.get("mask") if has_mask else None
+            if in_mask is None and masking.active():
+                in_mask = masking.get_masks(raw)
+                if in_mask is None and args[0] is not raw:
+                    in_mask = masking.get_masks(args[0])
+                if in_mask is not None and has_mask:
+                    kwargs["mask"] = in_mask
+        if not _scope:
+            # A top-level call starts a new forward pass: drop the losses of the previous one.
+            self._clear_losses()
+        _scope.append(self)
         try:
-            outputs = self.call(*args, **kwargs)
+            if not self.built:
+                self._maybe_build(args[0])
+                if self._layers and self._has_default_build():
+                    self._build_by_tracing(args, kwargs)
+            if self.input_spec is not None:
+                check_input_spec(self.input_spec, args[0], self.name)
+            training = kwargs.get("training", training_ctx)
+            _call_training.append(training if training is not None else (_call_training[-1] if _call_training else None))
+            try:
+                outputs = self.call(*args, **kwargs)
+            finally:
+                _call_training.pop()
         finally:
-            _call_training.pop()
+            _scope.pop()
+        if mask_io and (in_mask is not None or computes_mask):
+            out_mask = self.compute_mask(args[0], in_mask)
+            if out_mask is not None:
+                masking.set_masks(outputs, out_mask)
         if self.activity_regularizer is not None:
             for o in nest.flatten(outputs):
                 self.add_loss(self.activity_regularizer(o))
@@ -435,6 +575,13 @@ class Layer:
             check_input_spec(self.input_spec, inputs, self.name)
 
     def _symbolic_call(self, args, kwargs, has_mask):
+        _scope.append(self)
+        try:
+            return self._symbolic_call_in_scope(args, kwargs, has_mask)
+        finally:
+            _scope.pop()
+
+    def _symbolic_call_in_scope(self, args, kwargs, has_mask):
         first = args[0]
         self._check_input_spec(first)
         if not self.built:

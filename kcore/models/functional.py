@@ -41,6 +41,8 @@ def _substitute(structure: Any, values: dict) -> Any:
 class Functional(Model):
     """A model built with ``Model(inputs, outputs)``."""
 
+    _runs_plan = True
+
     def __init__(self, inputs, outputs, name: str | None = None, trainable: bool = True, **kwargs) -> None:
         super().__init__(name=name, trainable=trainable, **kwargs)
         flat_inputs = nest.flatten(inputs)
@@ -57,7 +59,10 @@ class Functional(Model):
             flat_outputs = nest.flatten(outputs)
         if not flat_outputs:
             raise ValueError(f"Model '{self.name}' needs at least one output tensor.")
-        nodes, layers = map_graph(flat_inputs, flat_outputs)
+        # Keras orders dict inputs/outputs by key in `model.inputs`/`model.outputs` and in the layer list.
+        self._keras_inputs = nest.flatten_sorted(inputs)
+        self._keras_outputs = [outputs] if isinstance(outputs, KerasTensor) else nest.flatten_sorted(outputs)
+        nodes, layers = map_graph(self._keras_inputs, self._keras_outputs)
         seen: dict[str, Any] = {}
         for layer in layers:
             other = seen.get(layer.name)
@@ -100,11 +105,13 @@ class Functional(Model):
 
     @property
     def inputs(self) -> list:
-        return list(self._input_tensors)
+        """The input tensors, flattened as Keras does (dict entries sorted by key)."""
+        return list(self._keras_inputs)
 
     @property
     def outputs(self) -> list:
-        return list(self._output_tensors)
+        """The output tensors, flattened as Keras does (dict entries sorted by key)."""
+        return list(self._keras_outputs)
 
     @property
     def input(self):
@@ -116,12 +123,12 @@ class Functional(Model):
 
     @property
     def input_shape(self):
-        shapes = [tuple(t.shape) for t in self._input_tensors]
+        shapes = [tuple(t.shape) for t in self._keras_inputs]
         return shapes[0] if len(shapes) == 1 else shapes
 
     @property
     def output_shape(self):
-        shapes = [tuple(t.shape) for t in self._output_tensors]
+        shapes = [tuple(t.shape) for t in self._keras_outputs]
         return shapes[0] if len(shapes) == 1 else shapes
 
     # ----------------------------------------------------------- running
@@ -145,24 +152,64 @@ class Functional(Model):
             )
         return flat
 
+    def _rank_adjustment(self, t: KerasTensor, shape: tuple, name: str) -> int:
+        """0 if ``shape`` fits the Input ``t``; +1 / -1 when a trailing axis of size 1 must be added / removed.
+
+        As in Keras, the batch size may differ from the Input's, and a missing or extra trailing
+        axis of size 1 is fixed up; any other mismatch is a ValueError naming the input.
+        """
+        expected, received = t.shape, shape
+        delta = 0
+        if len(shape) == len(expected) + 1 and shape[-1] == 1:
+            shape, delta = shape[:-1], -1
+        elif len(shape) == len(expected) - 1 and expected[-1] == 1:
+            shape, delta = shape + (1,), 1
+        if len(shape) != len(expected) or any(
+            e is not None and g is not None and e != g for e, g in zip(expected[1:], shape[1:])
+        ):
+            raise ValueError(
+                f"Input '{name}' of model '{self.name}' is incompatible with the layer: expected shape={expected}, "
+                f"found shape={received}"
+            )
+        return delta
+
     def _check_input_shapes(self, flat: list) -> None:
+        """Raise a ValueError naming the input when a value's shape does not fit its Input (used by the trainer)."""
         for t, x, name in zip(self._input_tensors, flat, self._input_names):
             shape = getattr(x, "shape", None)
+            if shape is not None:
+                self._rank_adjustment(t, tuple(shape), name)
+
+    def _standardize_inputs(self, flat: list) -> list:
+        """Backend tensors of each Input's dtype and rank (Keras casts model inputs to the Input dtype)."""
+        from kcore import ops
+
+        b = self._backend()
+        out = []
+        for t, x, name in zip(self._input_tensors, flat, self._input_names):
+            x = self._convert_inputs(x)
+            shape = getattr(x, "shape", None)
             if shape is None:
+                out.append(x)
                 continue
-            expected = t.shape
-            shape = tuple(shape)
-            if len(shape) != len(expected) or any(
-                e is not None and g is not None and e != g for e, g in zip(expected, shape)
-            ):
-                raise ValueError(
-                    f"Input '{name}' of model '{self.name}' is incompatible: expected shape={expected}, "
-                    f"found shape={shape}"
-                )
+            delta = self._rank_adjustment(t, tuple(shape), name)
+            if delta < 0:
+                x = ops.squeeze(x, axis=-1)
+            elif delta > 0:
+                x = ops.expand_dims(x, axis=-1)
+            if b.is_tensor(x) and b.dtype(x) != t.dtype:
+                x = b.cast(x, t.dtype)
+            out.append(x)
+        return out
+
+    @staticmethod
+    def _backend():
+        from kcore import backend
+
+        return backend.current()
 
     def call(self, inputs, training=None, mask=None):
-        flat = [self._convert_inputs(x) for x in self._flatten_call_inputs(inputs)]
-        self._check_input_shapes(flat)
+        flat = self._standardize_inputs(self._flatten_call_inputs(inputs))
         values = {id(t): v for t, v in zip(self._input_tensors, flat)}
         masks: dict[int, Any] = {}
         if mask is not None:
@@ -200,17 +247,8 @@ class Functional(Model):
             if not isinstance(self._outputs_struct, KerasTensor) else values[id(self._output_tensors[0])]
 
     def compute_output_spec(self, *args, **kwargs):
-        inputs = args[0]
-        flat = self._flatten_call_inputs(inputs)
-        for t, x, name in zip(self._input_tensors, flat, self._input_names):
-            expected, shape = t.shape, tuple(x.shape)
-            if len(shape) != len(expected) or any(
-                e is not None and g is not None and e != g for e, g in zip(expected, shape)
-            ):
-                raise ValueError(
-                    f"Input '{name}' of model '{self.name}' is incompatible with the layer: expected shape={expected}, "
-                    f"found shape={shape}"
-                )
+        for t, x, name in zip(self._input_tensors, self._flatten_call_inputs(args[0]), self._input_names):
+            self._rank_adjustment(t, tuple(x.shape), name)
         return super().compute_output_spec(*args, **kwargs)
 
     def compute_mask(self, inputs, previous_mask=None):

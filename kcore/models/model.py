@@ -71,6 +71,43 @@ class Model(Trainer, Layer):
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
                       expand_nested=expand_nested, show_trainable=show_trainable, layer_range=layer_range)
 
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None):
+        """A model from ``get_config()`` output: a functional config rebuilds the graph, else ``cls(**config)``."""
+        from kcore.saving.object_registration import CustomObjectScope
+
+        with CustomObjectScope(custom_objects or {}):
+            if isinstance(config, dict) and all(k in config for k in ("layers", "input_layers", "output_layers")):
+                from kcore.models.functional_config import functional_from_config
+
+                return functional_from_config(cls, config, custom_objects=custom_objects)
+            return super().from_config(config)
+
+    # ------------------------------------------------------------- saving
+    def save(self, filepath, overwrite: bool = True, **kwargs) -> None:
+        """Save the model as a Keras 3 ``.keras`` file (architecture, weights, compile config, optimizer state)."""
+        from kcore.saving.api import save_model
+
+        save_model(self, filepath, overwrite=overwrite, **kwargs)
+
+    def save_weights(self, filepath, overwrite: bool = True) -> None:
+        """Save the weights (and optimizer state) to a ``.weights.h5`` file in the Keras 3 layout."""
+        from kcore.saving.api import save_weights
+
+        save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath, skip_mismatch: bool = False) -> None:
+        """Load weights from a ``.weights.h5`` or ``.keras`` file, matched by model structure."""
+        from kcore.saving.api import load_weights
+
+        load_weights(self, filepath, skip_mismatch=skip_mismatch)
+
+    def to_json(self, **kwargs) -> str:
+        """The model config as JSON (``kcore.models.model_from_json`` rebuilds it)."""
+        from kcore.saving.api import model_to_json
+
+        return model_to_json(self, **kwargs)
+
     def build(self, input_shape=None) -> None:
         """Subclassed models build by calling themselves on zeros of ``input_shape``."""
         if self.built:

@@ -18,6 +18,19 @@ class Sequential(Model):
         self._input_layer: InputLayer | None = None
         for layer in layers or []:
             self.add(layer, rebuild=False)
+        if self._input_layer is not None and self._layers:
+            self._build_graph()
+
+    @property
+    def _runs_plan(self) -> bool:
+        return self._functional is not None
+
+    def __setattr__(self, name: str, value) -> None:
+        # The input layer and the internal graph are not sublayers: keep them out of `_layers`.
+        if name in ("_functional", "_input_layer"):
+            object.__setattr__(self, name, value)
+            return
+        super().__setattr__(name, value)
 
     def add(self, layer, rebuild: bool = True) -> None:
         """Append a layer (or an ``Input`` tensor, which sets the input shape)."""
@@ -31,6 +44,7 @@ class Sequential(Model):
                 f"Only instances of `kcore.Layer` can be added to a Sequential model. Received: {layer!r} "
                 f"(of type {type(layer).__name__})"
             )
+        previous_input = self._input_layer
         if isinstance(layer, InputLayer):
             if self._layers or self._input_layer is not None:
                 raise ValueError(f"Sequential model '{self.name}': an InputLayer can only be the first layer.")
@@ -47,7 +61,16 @@ class Sequential(Model):
         self._functional = None
         self.built = False
         if rebuild and self._input_layer is not None:
-            self._build_graph()
+            try:
+                self._build_graph()
+            except Exception:
+                # Leave the model as it was: the layer that does not fit is not kept.
+                if self._layers and self._layers[-1] is layer:
+                    self._layers.pop()
+                self._input_layer = previous_input
+                if self._input_layer is not None and self._layers:
+                    self._build_graph()
+                raise
 
     def pop(self, rebuild: bool = True) -> Layer:
         if not self._layers:
@@ -64,15 +87,20 @@ class Sequential(Model):
         return list(self._layers)
 
     def _build_graph(self) -> None:
+        from kcore.graph.operation import recording
+        from kcore.layers.layer import layer_scope
         from kcore.models.functional import Functional
 
         inputs = self._input_layer.output
         x = inputs
-        for layer in self._layers:
-            x = layer(x)
+        # Weights built here are named `sequential/dense/kernel`, as in Keras; the graph is recorded even
+        # when the Sequential is first called inside another layer's symbolic trace.
+        with layer_scope(self), recording():
+            for layer in self._layers:
+                x = layer(x)
         self._functional = Functional(inputs, x, name=self.name + "_functional") if self._layers else None
         self._build_shapes = tuple(self._input_layer.batch_shape)
-        self.built = True
+        self.built = bool(self._layers)
 
     def build(self, input_shape=None) -> None:
         if self._functional is not None:
@@ -88,7 +116,8 @@ class Sequential(Model):
             shape = getattr(first_arg, "shape", None)
             if shape is None:
                 raise ValueError(f"Sequential model '{self.name}' received an input without a shape: {first_arg!r}")
-            self.build((None,) + tuple(shape)[1:])
+            # Like Keras, the first batch's full shape becomes the input shape.
+            self.build(tuple(shape))
 
     def call(self, inputs, training=None, mask=None):
         if self._functional is not None:
@@ -101,29 +130,36 @@ class Sequential(Model):
     def compute_output_spec(self, *args, **kwargs):
         return super().compute_output_spec(*args, **kwargs)
 
+    def _graph(self, what: str):
+        if self._functional is None:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined {what} yet: build it or call it on data first.")
+        return self._functional
+
     @property
     def inputs(self):
-        return self._functional.inputs if self._functional is not None else None
+        return self._graph("inputs").inputs
 
     @property
     def outputs(self):
-        return self._functional.outputs if self._functional is not None else None
+        return self._graph("outputs").outputs
 
     @property
     def input(self):
-        return self._functional.input if self._functional is not None else super().input
+        return self._graph("input").input
 
     @property
     def output(self):
-        return self._functional.output if self._functional is not None else super().output
+        return self._graph("output").output
 
     @property
     def input_shape(self):
-        return tuple(self._input_layer.batch_shape) if self._input_layer is not None else None
+        if self._input_layer is None:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined input shape yet.")
+        return tuple(self._input_layer.batch_shape)
 
     @property
     def output_shape(self):
-        return self._functional.output_shape if self._functional is not None else None
+        return self._graph("output shape").output_shape
 
     def get_config(self) -> dict:
         layers = []

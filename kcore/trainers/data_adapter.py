@@ -60,6 +60,21 @@ def to_numpy_structure(x: Any) -> Any:
     return _to_numpy(x)
 
 
+def class_weight_to_sample_weight(y: Any, class_weight: dict, sample_weight: Any = None) -> np.ndarray:
+    """Per-sample weights from ``{class: weight}`` (labels from integer or one-hot targets), times ``sample_weight``."""
+    ys = nest.flatten(y)
+    if len(ys) != 1:
+        raise DataError("`class_weight` is only supported for models with a single output.")
+    y = np.asarray(ys[0])
+    labels = np.argmax(y, axis=-1) if y.ndim > 1 and y.shape[-1] > 1 else y.reshape(y.shape[0], -1)[:, 0]
+    weights = np.ones(y.shape[0], dtype="float32")
+    for cls, w in class_weight.items():
+        weights[labels == int(cls)] = w
+    if sample_weight is not None:
+        weights = weights * np.asarray(sample_weight, dtype="float32").reshape(y.shape[0], -1)[:, 0]
+    return weights.astype("float32")
+
+
 class ArrayData:
     """In-memory arrays (nested lists/dicts) batched by slicing."""
 
@@ -92,17 +107,11 @@ class ArrayData:
         self.batch_size = int(batch_size or 32)
         self.shuffle = shuffle
 
+    has_length = True
+    reiterable = True
+
     def _class_weights(self, class_weight: dict) -> np.ndarray:
-        ys = nest.flatten(self.y)
-        if len(ys) != 1:
-            raise DataError("`class_weight` is only supported for models with a single output.")
-        y = ys[0]
-        labels = np.argmax(y, axis=-1) if y.ndim > 1 and y.shape[-1] > 1 else y.reshape(y.shape[0], -1)[:, 0]
-        weights = np.ones(y.shape[0], dtype="float32")
-        for cls, w in class_weight.items():
-            weights[labels == int(cls)] = w
-        base = self.sample_weight if self.sample_weight is not None else 1.0
-        return (weights * base).astype("float32")
+        return class_weight_to_sample_weight(self.y, class_weight, self.sample_weight)
 
     def __len__(self) -> int:
         return math.ceil(self.num_samples / self.batch_size)
@@ -163,12 +172,18 @@ def unpack_batch(batch: Any) -> tuple:
 
 
 class IterableData:
-    """A generator, iterator or framework-native pipeline yielding batches."""
+    """A generator, iterator or framework-native pipeline yielding batches.
 
-    def __init__(self, iterable: Any, steps: int | None = None) -> None:
+    A re-iterable source (a list, a ``tf.data.Dataset``, a ``DataLoader``) starts
+    over on every :meth:`batches` call; a one-shot iterator (a generator) goes on
+    where the previous call stopped.
+    """
+
+    def __init__(self, iterable: Any, steps: int | None = None, class_weight: dict | None = None) -> None:
         self.iterable = iterable
         self._length = steps if steps is not None else (len(iterable) if hasattr(iterable, "__len__") else None)
-        self._iterator = None
+        self.class_weight = class_weight
+        self.reiterable = not (hasattr(iterable, "__next__") and iter(iterable) is iterable)
 
     def __len__(self) -> int:
         if self._length is None:
@@ -180,16 +195,15 @@ class IterableData:
         return self._length is not None
 
     def batches(self) -> Iterator[tuple]:
-        reiterable = not (hasattr(self.iterable, "__next__") and iter(self.iterable) is self.iterable)
-        if reiterable:
-            it = iter(self.iterable)
-        else:
-            it = self.iterable  # a generator: consumed across epochs
+        it = iter(self.iterable)
         for i, batch in enumerate(it):
-            if self._length is not None and i >= self._length:
-                break
             x, y, sw = unpack_batch(batch)
-            yield to_numpy_structure(x), to_numpy_structure(y), to_numpy_structure(sw)
+            x, y, sw = to_numpy_structure(x), to_numpy_structure(y), to_numpy_structure(sw)
+            if self.class_weight is not None and y is not None:
+                sw = class_weight_to_sample_weight(y, self.class_weight, sw)
+            yield x, y, sw
+            if self._length is not None and i + 1 >= self._length and self.reiterable:
+                break
 
 
 def make_data(x: Any, y: Any = None, sample_weight: Any = None, batch_size: int | None = None, shuffle: Any = False,
@@ -208,7 +222,7 @@ def make_data(x: Any, y: Any = None, sample_weight: Any = None, batch_size: int 
         raise DataError("`y` must not be passed when `x` is a generator or dataset: the batches must carry their targets.")
     adapted = adapt_data(x)
     if adapted is not None:
-        return IterableData(adapted, steps)
+        return IterableData(adapted, steps, class_weight=class_weight)
     if hasattr(x, "__iter__") or hasattr(x, "__next__"):
-        return IterableData(x, steps)
+        return IterableData(x, steps, class_weight=class_weight)
     raise DataError(f"Unrecognized data type: x={x!r} (of type {type(x).__name__}).")

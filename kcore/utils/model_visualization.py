@@ -42,7 +42,9 @@ def _dtype_text(structure: Any) -> str:
 
 def _label(layer, show_shapes: bool, show_dtype: bool, show_layer_names: bool, show_layer_activations: bool,
            show_trainable: bool) -> str:
-    class_name = type(layer).__name__
+    from kcore.utils.summary_utils import class_name as display_class_name
+
+    class_name = display_class_name(layer)
     title = f"{html.escape(layer.name)} ({class_name})" if show_layer_names else class_name
     rows = [f'<tr><td colspan="2" bgcolor="#d7e8fa"><b>{title}</b></td></tr>']
     activation = getattr(layer, "activation", None)
@@ -64,88 +66,125 @@ def _label(layer, show_shapes: bool, show_dtype: bool, show_layer_names: bool, s
     return '<<table border="0" cellborder="1" cellspacing="0" cellpadding="6">' + "".join(rows) + "</table>>"
 
 
+def _graph_of(layer):
+    """The functional graph behind a model (a Sequential's inner Functional), or ``None``."""
+    if hasattr(layer, "_nodes"):
+        return layer
+    inner = getattr(layer, "_functional", None)
+    return inner if inner is not None and hasattr(inner, "_nodes") else None
+
+
+def _check_kwargs(kwargs: dict) -> None:
+    if kwargs.pop("layer_range", None) is not None:
+        raise ValueError("Argument `layer_range` is no longer supported.")
+    if kwargs:
+        raise ValueError(f"Unrecognized keyword arguments: {kwargs}")
+
+
 def model_to_dot(model, show_shapes: bool = False, show_dtype: bool = False, show_layer_names: bool = True,
                  rankdir: str = "TB", expand_nested: bool = False, dpi: int = 200, subgraph: bool = False,
-                 show_layer_activations: bool = False, show_trainable: bool = False, **kwargs):
-    """A ``pydot.Dot`` graph of ``model``'s layers and connections."""
-    pydot = _import_pydot()
+                 show_layer_activations: bool = False, show_trainable: bool = False, splines: str = "ortho",
+                 **kwargs):
+    """A ``pydot.Dot`` graph of ``model``'s layers and connections.
+
+    Graph-level ops are nodes like layers; with ``expand_nested`` a nested model is drawn as
+    a dashed cluster of its own layers. A subclassed model is a single node, as in Keras.
+    """
     if not getattr(model, "built", False):
         raise ValueError(
-            f"Model '{model.name}' has not been built yet: call it on data or build it before plotting."
+            f"Model '{model.name}' has not yet been built. Build the model first by calling `build()` or by "
+            "calling the model on a batch of data."
         )
-    functional = getattr(model, "_functional", None) or model
-    if not hasattr(functional, "_nodes"):
-        raise ValueError(f"plot_model needs a functional or Sequential model; '{model.name}' is subclassed.")
-    dot = pydot.Dot(graph_type="digraph", rankdir=rankdir, dpi=dpi, concentrate=False)
+    pydot = _import_pydot()
+    _check_kwargs(kwargs)
+    dot = pydot.Dot(graph_type="digraph", rankdir=rankdir, dpi=dpi, concentrate=False, splines=splines)
     dot.set_node_defaults(shape="plaintext", fontname="Helvetica")
-    ids = {}
+    options = (show_shapes, show_dtype, show_layer_names, show_layer_activations, show_trainable)
+    ids: dict[int, str] = {}
 
-    def add_layer(layer, prefix: str = "") -> str:
-        if expand_nested and hasattr(layer, "_nodes"):
-            return ""
-        node_id = prefix + str(id(layer))
-        ids[id(layer)] = node_id
-        dot.add_node(pydot.Node(node_id, label=_label(layer, show_shapes, show_dtype, show_layer_names,
-                                                          show_layer_activations, show_trainable)))
-        return node_id
+    def add_node(container, layer) -> None:
+        ids[id(layer)] = str(id(layer))
+        container.add_node(pydot.Node(str(id(layer)), label=_label(layer, *options)))
 
-    def walk(m) -> None:
-        for layer in m.layers if hasattr(m, "_nodes") else []:
-            if expand_nested and hasattr(layer, "_nodes"):
-                walk(layer)
+    graph = _graph_of(model)
+    if graph is None:
+        add_node(dot, model)
+        return dot
+
+    def expands(layer) -> bool:
+        return expand_nested and layer is not model and _graph_of(layer) is not None
+
+    def add_nodes(container, g, layers) -> None:
+        for layer in layers:
+            if expands(layer):
+                cluster = pydot.Cluster(f"cluster_{id(layer)}", label=layer.name, style="dashed")
+                container.add_subgraph(cluster)
+                inner = _graph_of(layer)
+                add_nodes(cluster, inner, inner._layers)
             else:
-                add_layer(layer)
+                add_node(container, layer)
 
-    if getattr(model, "_functional", None) is not None:
-        add_layer(model._input_layer)
-    walk(functional)
+    # A Sequential lists its layers without the InputLayer, as Keras draws it.
+    top_layers = model.layers if graph is not model else graph._layers
+    add_nodes(dot, graph, top_layers)
 
-    def sources(layer, node_index: int) -> list[int]:
-        """Layer ids feeding ``layer``'s node, looking inside nested models when expanded."""
-        node = layer._inbound_nodes[node_index]
-        out = []
-        for t in node.input_tensors:
-            h = t._keras_history
-            producer = h.operation
-            if expand_nested and hasattr(producer, "_nodes"):
-                inner = producer._output_tensors[h.tensor_index]._keras_history
-                out.append(id(inner.operation))
-            else:
-                out.append(id(producer))
-        return out
+    def producer(t) -> int:
+        """The drawn layer that produced ``t`` (looking inside expanded models)."""
+        h = t._keras_history
+        layer = h.operation
+        while expands(layer):
+            inner = _graph_of(layer)._output_tensors[h.tensor_index]
+            h = inner._keras_history
+            layer = h.operation
+        return id(layer)
 
-    def link(m) -> None:
-        for node in m._nodes:
+    def link(g) -> None:
+        for node in g._nodes:
             layer = node.operation
             if node.is_input:
                 continue
-            if expand_nested and hasattr(layer, "_nodes"):
-                link(layer)
-                inner_inputs = [t._keras_history.operation for t in layer._input_tensors]
-                for src, inner in zip(sources(layer, node.index), inner_inputs):
-                    if src in ids and id(inner) in ids:
-                        dot.add_edge(pydot.Edge(ids[src], ids[id(inner)]))
+            if expands(layer):
+                inner = _graph_of(layer)
+                link(inner)
+                for t, inner_input in zip(node.input_tensors, inner._input_tensors):
+                    target = id(inner_input._keras_history.operation)
+                    src = producer(t)
+                    if src in ids and target in ids:
+                        dot.add_edge(pydot.Edge(ids[src], ids[target]))
                 continue
-            for src in sources(layer, node.index):
+            for t in node.input_tensors:
+                src = producer(t)
                 if src in ids and id(layer) in ids:
                     dot.add_edge(pydot.Edge(ids[src], ids[id(layer)]))
 
-    link(functional)
+    link(graph)
     return dot
 
 
 def plot_model(model, to_file: str = "model.png", show_shapes: bool = False, show_dtype: bool = False,
                show_layer_names: bool = True, rankdir: str = "TB", expand_nested: bool = False, dpi: int = 200,
-               show_layer_activations: bool = False, show_trainable: bool = False, **kwargs):
-    """Render ``model`` to ``to_file`` (PNG, SVG, PDF... chosen by the file extension)."""
+               show_layer_activations: bool = False, show_trainable: bool = False, splines: str = "ortho",
+               **kwargs):
+    """Render ``model`` to ``to_file`` (PNG, SVG, PDF... chosen by the file extension; PNG without one).
+
+    Raises ``ImportError`` naming pydot or graphviz when either is missing.
+    """
+    if not getattr(model, "built", False):
+        raise ValueError(
+            f"Model '{model.name}' has not yet been built. Build the model first by calling `build()` or by "
+            "calling the model on a batch of data."
+        )
+    _import_pydot()
+    _check_kwargs(kwargs)
     dot = model_to_dot(model, show_shapes=show_shapes, show_dtype=show_dtype, show_layer_names=show_layer_names,
                        rankdir=rankdir, expand_nested=expand_nested, dpi=dpi,
-                       show_layer_activations=show_layer_activations, show_trainable=show_trainable)
+                       show_layer_activations=show_layer_activations, show_trainable=show_trainable,
+                       splines=splines)
     to_file = os.fspath(to_file)
     _, ext = os.path.splitext(to_file)
     fmt = ext[1:].lower() if ext else "png"
     dot.write(to_file, format=fmt)
-    if fmt != "png":
+    if fmt == "pdf":
         return None
     return _display_image(to_file)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 import sys
@@ -67,55 +68,95 @@ def _ratio_reduce(total: int, ratios: list[int], maximums: list[int], values: li
     return out
 
 
+def _ratio_distribute(total: int, ratios: list[int]) -> list[int]:
+    """Split ``total`` into parts proportional to ``ratios`` (rounding up, as rich does)."""
+    total_ratio, remaining, out = sum(ratios), total, []
+    for ratio in ratios:
+        part = math.ceil(ratio * remaining / total_ratio) if total_ratio > 0 else remaining
+        out.append(part)
+        total_ratio -= ratio
+        remaining -= part
+    return out
+
+
 def column_widths(line_length: int, positions: list[float]) -> list[int]:
-    """Cell widths (padding included) of a table ``line_length`` wide, borders included."""
+    """Cell widths (padding included) of a table ``line_length`` wide, borders included.
+
+    As Keras, every position is scaled by ``line_length``; the cells are then fitted to the
+    table as rich fits fixed-width columns: capped, reduced evenly, or widened in proportion.
+    """
     widths, current = [], 0
     for pos in positions:
-        width = int(pos * line_length) - current if pos <= 1 else int(pos) - current
+        width = int(pos * line_length) - current
         if width < 4:
             raise ValueError("Insufficient console width to print summary.")
         widths.append(width)
         current += width
-    cells = [w + 2 for w in widths]
-    available = line_length - (len(cells) + 1)
-    if sum(cells) > available:
-        cells = _ratio_reduce(sum(cells) - available, [1] * len(cells), cells, cells)
+    available = line_length - (len(widths) + 1)
+    cells = [min(w + 2, available) for w in widths]
+    total = sum(cells)
+    if total > available:
+        cells = _ratio_reduce(total - available, [1] * len(cells), cells, cells)
+    elif total < available:
+        cells = [c + p for c, p in zip(cells, _ratio_distribute(available - total, cells))]
     return cells
 
 
+_WORD = re.compile(r"\s*\S+\s*")
+
+
 def wrap(text: str, width: int) -> list[str]:
-    """Greedy word wrap; a word longer than ``width`` is cut with an ellipsis."""
-    lines: list[str] = []
-    current = ""
-    for word in re.findall(r"\S+\s*", text) or [""]:
-        stripped = word.rstrip()
-        if current and len(current) + len(stripped) > width:
-            lines.append(current)
-            current = word
-        else:
-            current += word
-    lines.append(current)
+    """Word wrap as rich does for a table cell with ``overflow="ellipsis"``.
+
+    A word is its leading and trailing whitespace plus the non-space run; a line
+    breaks before a word that does not fit; a word longer than ``width`` is
+    put on its own line and cut with an ellipsis. Leading indentation is kept.
+    """
+    breaks: list[int] = []
+    offset = 0
+    for match in _WORD.finditer(text):
+        start, word = match.start(), match.group(0)
+        length = len(word.rstrip())
+        if width - offset >= length:
+            offset += len(word)
+        elif length > width or (offset and start):
+            if start:
+                breaks.append(start)
+            offset = len(word)
+    bounds = [0] + breaks + [len(text)]
     out = []
-    for line in lines:
-        line = line.rstrip()
+    for a, b in zip(bounds, bounds[1:]):
+        line = text[a:b].rstrip()
         if len(line) > width:
             line = line[: width - 1] + "…"
         out.append(line)
     return out
 
 
+def _justify(text: str, width: int, align: str) -> str:
+    if align == "right":
+        return text.rjust(width)
+    if align == "center":
+        left = (width - len(text)) // 2
+        return (" " * left + text).ljust(width)
+    return text.ljust(width)
+
+
 def render_table(header: list[str], rows: list[list[str]], widths: list[int], align: list[str]) -> list[str]:
     inner = [w - 2 for w in widths]
 
-    def cells(texts: list[str]) -> list[str]:
+    def cells(texts: list[str], bottom: bool = False) -> list[list[str]]:
+        """Cell lines of one row; body cells align to the top, header cells to the bottom (as rich)."""
         wrapped = [wrap(t, w) for t, w in zip(texts, inner)]
         height = max(len(c) for c in wrapped)
+        if bottom:
+            wrapped = [[""] * (height - len(c)) + c for c in wrapped]
         out = []
         for i in range(height):
             parts = []
             for col, w, a in zip(wrapped, inner, align):
                 text = col[i] if i < len(col) else ""
-                parts.append(" " + (text.rjust(w) if a == "right" else text.center(w) if a == "center" else text.ljust(w)) + " ")
+                parts.append(" " + _justify(text, w, a) + " ")
             out.append(parts)
         return out
 
@@ -123,7 +164,7 @@ def render_table(header: list[str], rows: list[list[str]], widths: list[int], al
         return left + mid.join(fill * w for w in widths) + right
 
     lines = [rule("┏", "━", "┳", "┓")]
-    lines += ["┃" + "┃".join(p) + "┃" for p in cells(header)]
+    lines += ["┃" + "┃".join(p) + "┃" for p in cells(header, bottom=True)]
     lines.append(rule("┡", "━", "╇", "┩"))
     for i, row in enumerate(rows):
         if i:
@@ -154,14 +195,50 @@ def _is_sequential_like(model) -> bool:
     return len(model._input_tensors) == 1
 
 
+def class_name(layer) -> str:
+    """The class shown for a layer: graph-level ops show their Keras op class (``Relu``, ``Multiply``)."""
+    if getattr(layer, "is_operation", False) and hasattr(layer, "op_name"):
+        from kcore.layers.op_layer import class_name_for
+
+        return class_name_for(layer.op_name)
+    return type(layer).__name__
+
+
+def _shape_str(shape) -> str:
+    return "(" + ", ".join(str(d) for d in shape) + ")"
+
+
+def _is_shape(x) -> bool:
+    return isinstance(x, (tuple, list)) and all(d is None or isinstance(d, int) for d in x)
+
+
+def _map_shapes(fn, structure):
+    if _is_shape(structure):
+        return fn(structure)
+    if isinstance(structure, dict):
+        return {k: _map_shapes(fn, v) for k, v in structure.items()}
+    return type(structure)(_map_shapes(fn, v) for v in structure)
+
+
 def _format_shape(layer) -> str:
+    """The output shape column: the last call's outputs, else the shape computed from the build shape."""
     if layer._inbound_nodes:
-        outputs = layer._inbound_nodes[0].output_structure
-        if not isinstance(outputs, (list, tuple, dict)):
-            return str(tuple(outputs.shape))
-        shapes = nest.map_structure(lambda t: str(tuple(t.shape)), outputs)
-        return str(shapes).replace("'", "")
-    return "?"
+        outputs = layer._inbound_nodes[-1].output_structure
+        shapes = nest.map_structure(lambda t: _shape_str(t.shape), outputs)
+    elif getattr(layer, "_build_shapes", None) is not None:
+        try:
+            if hasattr(layer, "output_shape"):
+                shapes = _shape_str(layer.output_shape)
+            else:
+                shapes = _map_shapes(_shape_str, layer.compute_output_shape(layer._build_shapes))
+        except Exception:  # any failure to infer shows "?", as Keras does for unknown shapes
+            return "?"
+    else:
+        return "?"
+    flat = nest.flatten(shapes)
+    if len(flat) == 1:
+        return flat[0]
+    return str(shapes).replace("'", "")
 
 
 def _connections(layer, relevant: set[int]) -> str:
@@ -184,6 +261,8 @@ def _layer_range(layers: list, layer_range) -> tuple[int, int]:
     upper = [i for i, l in enumerate(layers) if re.match(layer_range[1], l.name)]
     if not lower or not upper:
         raise ValueError(f"layer_range {layer_range!r} matches no layer; layers are {[l.name for l in layers]}")
+    if min(lower) > max(upper):
+        return min(upper), max(lower) + 1
     return min(lower), max(upper) + 1
 
 
@@ -213,7 +292,7 @@ def summary_lines(model, line_length: int | None = None, positions: list[float] 
     widths = column_widths(line_length, positions)
 
     def fields(layer, prefix: str = "") -> list[str]:
-        name = f"{prefix}{layer.name} ({type(layer).__name__})"
+        name = f"{prefix}{layer.name} ({class_name(layer)})"
         if not layer.built:
             params = "0 (unbuilt)"
         else:

@@ -110,6 +110,65 @@ def static_or_dynamic_shape(x: tf.Tensor) -> tuple:
 
 
 # --------------------------------------------------------------------------
+# Compiled functions
+# --------------------------------------------------------------------------
+
+
+class FastFunction:
+    """A ``tf.function`` whose repeated calls skip its per-call signature matching.
+
+    ``tf.function.__call__`` rebuilds the trace type of every argument on each
+    call (about a millisecond for a train step's few dozen state tensors). The
+    first call with a new flat signature (leaf dtypes and shapes, non-tensor
+    leaves by value) goes through the ``tf.function`` and remembers its
+    concrete function; later calls with that signature and the same nesting
+    hand the flat tensors straight to the concrete function.
+    """
+
+    def __init__(self, fn: Callable, jit_compile: bool) -> None:
+        self.python_function = fn
+        self.function = tf.function(fn, jit_compile=jit_compile, autograph=False)
+        self._concrete: dict[tuple, tuple] = {}
+
+    def __call__(self, *args: Any) -> Any:
+        leaves = tf.nest.flatten(args)
+        try:
+            key = tuple((x.dtype, x.shape) if isinstance(x, tf.Tensor) else (type(x), x) for x in leaves)
+            entry = self._concrete.get(key)
+        except TypeError:  # an unhashable non-tensor leaf: let tf.function handle it
+            return self.function(*args)
+        if entry is not None:
+            skeleton, concrete = entry
+            if concrete is not None:
+                try:
+                    tf.nest.assert_same_structure(skeleton, args, check_types=True)
+                except (TypeError, ValueError):
+                    return self.function(*args)
+                return concrete._call_flat([x for x in leaves if isinstance(x, tf.Tensor)],
+                                           concrete.captured_inputs)
+            return self.function(*args)
+        out = self.function(*args)
+        self._concrete[key] = (tf.nest.map_structure(lambda _: 0, args), self._flat_callable(leaves, args))
+        return out
+
+    def _flat_callable(self, leaves: list, args: tuple):
+        """The concrete function for ``args`` if its inputs are exactly the tensor leaves, else ``None``."""
+        if any(isinstance(x, tf.Variable) or not isinstance(x, (tf.Tensor, *_WEAK_TYPES, type(None)))
+               for x in leaves):
+            return None
+        concrete = self.function.get_concrete_function(*args)
+        tensors = [x for x in leaves if isinstance(x, tf.Tensor)]
+        inputs = concrete.inputs[:len(concrete.inputs) - len(concrete.captured_inputs)]
+        if not hasattr(concrete, "_call_flat") or len(inputs) != len(tensors) or any(
+                i.dtype != x.dtype or not i.shape.is_compatible_with(x.shape) for i, x in zip(inputs, tensors)):
+            return None
+        return concrete
+
+    def get_concrete_function(self, *args: Any, **kwargs: Any):
+        return self.function.get_concrete_function(*args, **kwargs)
+
+
+# --------------------------------------------------------------------------
 # The mixin
 # --------------------------------------------------------------------------
 
@@ -181,7 +240,7 @@ class Core:
         return value_and_grad_fn
 
     def compile_function(self, fn: Callable, *, kind: str = "train") -> Callable:
-        """``tf.function(fn)``, cached on ``fn`` (or its bound instance).
+        """``tf.function(fn)`` behind a :class:`FastFunction`, cached on ``fn`` (or its bound instance).
 
         Traced once per input signature with static shapes (kcore's op layer
         checks shapes in Python); a last partial batch costs one extra trace.
@@ -191,12 +250,12 @@ class Core:
         holder = owner if owner is not None else fn
         store = getattr(holder, "__dict__", None)
         if not isinstance(store, dict):  # builtins, __slots__, classes: no cache
-            return tf.function(fn, jit_compile=self.jit_compile, autograph=False)
+            return FastFunction(fn, self.jit_compile)
         cache = store.setdefault("_kcore_tf_functions", {})
         key = (target, self.jit_compile)
         compiled = cache.get(key)
         if compiled is None:
-            compiled = tf.function(fn, jit_compile=self.jit_compile, autograph=False)
+            compiled = FastFunction(fn, self.jit_compile)
             cache[key] = compiled
         return compiled
 

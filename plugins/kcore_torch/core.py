@@ -1,7 +1,8 @@
-"""Tensors, dtypes, devices, creation ops and autograd for the torch backend."""
+"""Tensors, dtypes, devices, creation ops, autograd and traced steps for the torch backend."""
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 import numpy as np
@@ -148,10 +149,146 @@ def _infer_scalar_dtype(*values: Any) -> torch.dtype:
     return out
 
 
+# ------------------------------------------------------------------ traced steps
+
+#: Non-tensor leaves a traced function may take or return: baked into the trace, matched by value.
+_STATIC_LEAVES = frozenset((type(None), bool, int, float, str, torch.dtype, torch.device))
+
+
+def _flatten(tree: Any, leaves: list) -> Any:
+    """Append the leaves of nested lists/tuples/namedtuples/dicts to ``leaves``; return a hashable structure."""
+    kind = type(tree)
+    if kind is list or kind is tuple:
+        return (kind, tuple(_flatten(e, leaves) for e in tree))
+    if kind is dict:
+        return (dict, tuple(tree), tuple(_flatten(v, leaves) for v in tree.values()))
+    if isinstance(tree, tuple) and hasattr(tree, "_fields"):
+        return (kind, tuple(_flatten(e, leaves) for e in tree))
+    leaves.append(tree)
+    return None
+
+
+def _unflatten(structure: Any, leaves) -> Any:
+    """Inverse of :func:`_flatten`, taking leaves from the iterator ``leaves``."""
+    if structure is None:
+        return next(leaves)
+    kind = structure[0]
+    if kind is dict:
+        return {k: _unflatten(s, leaves) for k, s in zip(structure[1], structure[2])}
+    children = [_unflatten(s, leaves) for s in structure[1]]
+    if kind is list:
+        return children
+    return kind(*children) if kind is not tuple else tuple(children)
+
+
+def _leaf_signature(x: Any) -> Any:
+    """What a trace assumes about one input leaf; ``None`` when the leaf rules tracing out."""
+    if isinstance(x, Tensor):
+        if x.requires_grad:  # the caller differentiates through the call: stay eager
+            return None
+        return (x.dtype, x.shape, x.device)
+    kind = type(x)
+    if kind in _STATIC_LEAVES and not (kind is float and math.isnan(x)):
+        return (kind, x)
+    return None
+
+
+class _Signature:
+    """Calls seen and the trace (once made) for one input signature."""
+
+    __slots__ = ("calls", "graph", "failed", "out_structure", "out_constants")
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.graph = None
+        self.failed = False
+        self.out_structure = None
+        #: (position, value) of the non-tensor output leaves, or None when all outputs are tensors.
+        self.out_constants: list | None = None
+
+
+class TracedFunction:
+    """A pure function run eagerly at first, then replayed from an aten trace.
+
+    torch runs kcore's train step op by op, paying kcore's Python op dispatch
+    on every call. Once one input signature (structure, tensor dtypes, shapes
+    and devices, non-tensor leaves by value) has been called ``trace_after``
+    times, the next call traces it with ``make_fx`` on fake tensors: forward,
+    ``torch.autograd.grad`` backward and updates become one FX graph of aten
+    ops, replayed for every later call with that signature. Tracing is on
+    fake tensors, so a function that reads tensor values on the host
+    (``.item()``, data-dependent shapes, seeds of torch generators) cannot be
+    traced silently wrong: its trace fails and that signature stays eager.
+    Inputs that require grad, or leaves other than tensors and plain
+    constants, also keep the call eager.
+    """
+
+    def __init__(self, fn: Callable, trace_after: int) -> None:
+        self.python_function = fn
+        self.trace_after = trace_after
+        self._signatures: dict[Any, _Signature] = {}
+
+    def __call__(self, *args: Any) -> Any:
+        leaves: list = []
+        structure = _flatten(args, leaves)
+        signature = []
+        for x in leaves:
+            sig = _leaf_signature(x)
+            if sig is None:
+                return self.python_function(*args)
+            signature.append(sig)
+        key = (structure, tuple(signature))
+        entry = self._signatures.get(key)
+        if entry is None:
+            entry = self._signatures[key] = _Signature()
+        if entry.graph is None:
+            entry.calls += 1
+            if entry.failed or entry.calls <= self.trace_after or not self._trace(entry, structure, leaves):
+                return self.python_function(*args)
+        outputs = entry.graph(*[x for x in leaves if isinstance(x, Tensor)])
+        if entry.out_constants:
+            outputs = list(outputs)
+            for position, value in entry.out_constants:
+                outputs.insert(position, value)
+        return _unflatten(entry.out_structure, iter(outputs))
+
+    def _trace(self, entry: _Signature, structure: Any, leaves: list) -> bool:
+        """Trace ``python_function`` for this signature on fake tensors; False (and eager from now on) if it cannot."""
+        from torch.fx.experimental.proxy_tensor import make_fx
+
+        tensor_positions = [i for i, x in enumerate(leaves) if isinstance(x, Tensor)]
+        out_info: dict[str, Any] = {}
+
+        def flat_fn(*tensors):
+            full = list(leaves)
+            for i, x in zip(tensor_positions, tensors):
+                full[i] = x
+            out = self.python_function(*_unflatten(structure, iter(full)))
+            flat: list = []
+            out_info["structure"] = _flatten(out, flat)
+            out_info["constants"] = [(i, x) for i, x in enumerate(flat) if not isinstance(x, Tensor)]
+            return [x for x in flat if isinstance(x, Tensor)]
+
+        try:
+            graph = make_fx(flat_fn, tracing_mode="fake")(*[leaves[i] for i in tensor_positions])
+        except Exception:  # noqa: BLE001 - any failure to trace keeps this signature eager
+            entry.failed = True
+            return False
+        if any(type(x) not in _STATIC_LEAVES for _, x in out_info["constants"]):
+            entry.failed = True  # outputs that are objects, not constants: replaying would share them
+            return False
+        entry.graph = graph
+        entry.out_structure = out_info["structure"]
+        entry.out_constants = out_info["constants"] or None
+        return True
+
+
 class Core:
     """Identity, conversion, autograd and creation ops."""
 
     tensor_types = (torch.Tensor,)
+    #: Calls of one input signature run eagerly before :meth:`compile_function` traces it (``None``: never trace).
+    trace_after: int | None = 10
 
     # ------------------------------------------------------------ identity
     def framework_version(self) -> str:
@@ -214,8 +351,26 @@ class Core:
         return wrapped
 
     def compile_function(self, fn: Callable, *, kind: str = "train") -> Callable:
-        """Eager: torch runs every op as it is called."""
-        return fn
+        """A :class:`TracedFunction` of ``fn``, cached on ``fn`` (or its bound instance).
+
+        The first calls run eagerly; a signature called more than
+        :attr:`trace_after` times is replayed from an aten-level trace.
+        """
+        if kind not in ("train", "test", "predict"):
+            raise ValueError(f"compile_function: kind must be 'train', 'test' or 'predict', got {kind!r}")
+        if self.trace_after is None:
+            return fn
+        owner = getattr(fn, "__self__", None)
+        holder = owner if owner is not None else fn
+        store = getattr(holder, "__dict__", None)
+        if not isinstance(store, dict):  # builtins, __slots__: no cache
+            return TracedFunction(fn, self.trace_after)
+        cache = store.setdefault("_kcore_torch_traced", {})
+        key = (getattr(fn, "__func__", fn), self.trace_after)
+        traced = cache.get(key)
+        if traced is None:
+            traced = cache[key] = TracedFunction(fn, self.trace_after)
+        return traced
 
     def stop_gradient(self, x: Any) -> Tensor:
         return x.detach() if isinstance(x, Tensor) else to_tensor(x)
