@@ -242,6 +242,8 @@ class Layer:
         var.regularizer = regularizers.get(regularizer) if regularizer is not None else None
         var.constraint = constraints.get(constraint) if constraint is not None else None
         var._layer_trainable = trainable
+        if trainable and not self._trainable:
+            var.trainable = False  # a frozen layer's new weights stay frozen until `trainable = True`
         (self._trainable_variables if trainable else self._non_trainable_variables).append(var)
         return var
 
@@ -312,15 +314,18 @@ class Layer:
         return out
 
     def _flatten_layers(self) -> list["Layer"]:
+        """Every nested layer once, breadth first."""
         out, seen = [], set()
-        stack = list(self._layers)
-        while stack:
-            layer = stack.pop(0)
+        queue = list(self._layers)
+        i = 0
+        while i < len(queue):
+            layer = queue[i]
+            i += 1
             if id(layer) in seen:
                 continue
             seen.add(id(layer))
             out.append(layer)
-            stack.extend(layer._layers)
+            queue.extend(layer._layers)
         return out
 
     @property
@@ -390,9 +395,9 @@ class Layer:
         return out
 
     def _clear_losses(self) -> None:
-        self._losses = []
-        for layer in self._flatten_layers():
-            layer._losses = []
+        for layer in [self] + self._flatten_layers():
+            if layer._losses:
+                object.__setattr__(layer, "_losses", [])
 
     # --------------------------------------------------------------- build
     def build(self, input_shape=None) -> None:
@@ -542,7 +547,7 @@ class Layer:
                     in_mask = masking.get_masks(args[0])
                 if in_mask is not None and has_mask:
                     kwargs["mask"] = in_mask
-        if not _scope:
+        if not _scope and (self._losses or self._layers):
             # A top-level call starts a new forward pass: drop the losses of the previous one.
             self._clear_losses()
         _scope.append(self)

@@ -63,6 +63,11 @@ class Functional(Model):
         self._keras_inputs = nest.flatten_sorted(inputs)
         self._keras_outputs = [outputs] if isinstance(outputs, KerasTensor) else nest.flatten_sorted(outputs)
         nodes, layers = map_graph(self._keras_inputs, self._keras_outputs)
+        # For dict inputs: position in `model.inputs` of each internal (insertion-ordered) input.
+        self._keras_order = None
+        if isinstance(inputs, dict) and self._keras_inputs != flat_inputs:
+            keras_ids = [id(t) for t in self._keras_inputs]
+            self._keras_order = [keras_ids.index(id(t)) for t in flat_inputs]
         seen: dict[str, Any] = {}
         for layer in layers:
             other = seen.get(layer.name)
@@ -150,6 +155,9 @@ class Functional(Model):
             raise ValueError(
                 f"Model '{self.name}' expects {n} input(s), but it received {len(flat)} input tensors."
             )
+        if self._keras_order is not None:
+            # A list for dict inputs follows `model.inputs`: the dict's keys in sorted order, as in Keras.
+            flat = [flat[i] for i in self._keras_order]
         return flat
 
     def _rank_adjustment(self, t: KerasTensor, shape: tuple, name: str) -> int:
@@ -181,23 +189,26 @@ class Functional(Model):
                 self._rank_adjustment(t, tuple(shape), name)
 
     def _standardize_inputs(self, flat: list) -> list:
-        """Backend tensors of each Input's dtype and rank (Keras casts model inputs to the Input dtype)."""
+        """Backend tensors of each Input's dtype and rank (Keras converts model inputs to the Input dtype)."""
         from kcore import ops
+        from kcore.variables import Variable
 
         b = self._backend()
         out = []
         for t, x, name in zip(self._input_tensors, flat, self._input_names):
-            x = self._convert_inputs(x)
-            shape = getattr(x, "shape", None)
-            if shape is None:
+            if x is None:
                 out.append(x)
                 continue
-            delta = self._rank_adjustment(t, tuple(shape), name)
+            if isinstance(x, Variable):
+                x = x.value
+            if not b.is_tensor(x):
+                x = b.convert_to_tensor(x, dtype=t.dtype)
+            delta = self._rank_adjustment(t, tuple(x.shape), name)
             if delta < 0:
                 x = ops.squeeze(x, axis=-1)
             elif delta > 0:
                 x = ops.expand_dims(x, axis=-1)
-            if b.is_tensor(x) and b.dtype(x) != t.dtype:
+            if b.dtype(x) != t.dtype:
                 x = b.cast(x, t.dtype)
             out.append(x)
         return out

@@ -28,8 +28,19 @@ _ACCURACY_NAMES = ("accuracy", "acc")
 _CROSSENTROPY_NAMES = ("crossentropy", "ce")
 
 
-def output_names(model) -> list[str]:
-    """Names of the model's outputs in flat order: dict keys, else the producing layers' names."""
+def output_names(model, y_pred: Any) -> list[str]:
+    """Names of the model's outputs in flat order: dict keys, else the producing layers' names.
+
+    Models without a graph (subclassed) name their outputs ``output`` or ``output_<i>``.
+    """
+    n = len(nest.flatten(y_pred))
+    names = _graph_output_names(model)
+    if names is None or len(names) != n:
+        names = ["output"] if n == 1 else [f"output_{i}" for i in range(n)]
+    return names
+
+
+def _graph_output_names(model) -> list[str] | None:
     struct = getattr(model, "_outputs_struct", None)
     functional = getattr(model, "_functional", None)
     if struct is None and functional is not None:
@@ -41,7 +52,7 @@ def output_names(model) -> list[str]:
         tensors = functional._output_tensors
     if tensors:
         return [t._keras_history.operation.name for t in tensors]
-    return ["output"]
+    return None
 
 
 def _shape(x: Any) -> tuple:
@@ -153,14 +164,12 @@ class CompileLoss:
         self.built = False
         self.trackers: list = []
 
-    def build(self, model, y_true: Any, y_pred: Any) -> None:
+    def build(self, names: list[str], y_true: Any, y_pred: Any) -> None:
+        """Resolve the losses and weights for the outputs ``names`` (flat order of ``y_pred``)."""
         from kcore import metrics
 
-        names = output_names(model)
         self.names = names
         flat_pred = nest.flatten(y_pred)
-        if len(flat_pred) != len(names):
-            names = self.names = [f"output_{i}" for i in range(len(flat_pred))] if len(flat_pred) > 1 else ["output"]
         specs = expand_per_output(self.loss_spec, names, "loss")
         ys = per_output_values(y_true, names, "y")
         self.losses = [resolve_loss(s, yt, yp) for s, yt, yp in zip(specs, ys, flat_pred)]
@@ -301,6 +310,7 @@ class CompileMetrics:
                 for ms, yt, yp in zip(entries, ys, ps)]
 
     def build(self, names: list[str], y_true: Any, y_pred: Any) -> None:
+        """Resolve the metrics for the outputs ``names`` (flat order of ``y_pred``)."""
         self.names = names
         ys = per_output_values(y_true, names, "y")
         ps = nest.flatten(y_pred)

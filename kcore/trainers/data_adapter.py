@@ -100,6 +100,7 @@ class ArrayData:
             detail = ", ".join(f"'{name}' has {n}" for name, n in lengths)
             raise DataError(f"Data cardinality is ambiguous: make sure all arrays contain the same number of samples; {detail} samples.")
         self.num_samples = lengths[0][1]
+        self.unweighted_sample_weight = self.sample_weight  # without class weights (validation split)
         if class_weight is not None:
             if self.y is None:
                 raise DataError("`class_weight` needs targets `y`.")
@@ -127,14 +128,17 @@ class ArrayData:
         def part(struct, sl):
             return None if struct is None else nest.map_structure(lambda a: None if a is None else a[sl], struct)
 
-        def make(sl):
+        def make(sl, sample_weight, shuffle):
             out = ArrayData.__new__(ArrayData)
-            out.x, out.y, out.sample_weight = part(self.x, sl), part(self.y, sl), part(self.sample_weight, sl)
+            out.x, out.y, out.sample_weight = part(self.x, sl), part(self.y, sl), part(sample_weight, sl)
+            out.unweighted_sample_weight = part(self.unweighted_sample_weight, sl)
             out.num_samples = len(range(*sl.indices(self.num_samples)))
-            out.batch_size, out.shuffle = self.batch_size, self.shuffle
+            out.batch_size, out.shuffle = self.batch_size, shuffle
             return out
 
-        return make(slice(0, split_at)), make(slice(split_at, None))
+        # Class weights apply to the training part only, as in Keras.
+        return (make(slice(0, split_at), self.sample_weight, self.shuffle),
+                make(slice(split_at, None), self.unweighted_sample_weight, False))
 
     def batches(self) -> Iterator[tuple]:
         n, bs = self.num_samples, self.batch_size

@@ -51,9 +51,9 @@ class Trainer:
         self.history = None
 
     # ------------------------------------------------------------- compile
-    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
-                run_eagerly: bool = False, steps_per_execution: int = 1, jit_compile="auto",
-                auto_scale_loss: bool = True) -> None:
+    def compile(self, optimizer: Any = "rmsprop", loss: Any = None, loss_weights: Any = None, metrics: Any = None,
+                weighted_metrics: Any = None, run_eagerly: bool = False, steps_per_execution: int = 1,
+                jit_compile: bool | str = "auto", auto_scale_loss: bool = True) -> None:
         """Configure the model for training (see ``keras.Model.compile``).
 
         Args:
@@ -167,15 +167,13 @@ class Trainer:
                 y_pred = self(to_tensors(x, b), training=False)
                 self._clear_losses()
             flat = nest.flatten(y_pred)
-            names = compile_utils.output_names(self)
-            if len(names) != len(flat):
-                names = ["output"] if len(flat) == 1 else [f"output_{i}" for i in range(len(flat))]
+            names = compile_utils.output_names(self, y_pred)
             self._output_shapes = [(None,) + tuple(t.shape)[1:] for t in flat]
             if self._compile_loss is not None and y is not None:
-                self._compile_loss.build(self, y, y_pred)
+                self._compile_loss.build(names, y, y_pred)
             if self._compile_metrics is not None and y is not None:
                 self._compile_metrics.build(names, y, y_pred)
-            self._trainer_built = y is not None or self._compile_loss is None
+            self._trainer_built = y is not None
         if training and self.optimizer is not None and not getattr(self.optimizer, "built", False):
             self.optimizer.build(self.trainable_variables)
 
@@ -344,10 +342,12 @@ class Trainer:
             )
 
     # ------------------------------------------------------------------- fit
-    def fit(self, x=None, y=None, batch_size=None, epochs: int = 1, verbose="auto", callbacks=None,
-            validation_split: float = 0.0, validation_data=None, shuffle=True, class_weight=None,
-            sample_weight=None, initial_epoch: int = 0, steps_per_epoch=None, validation_steps=None,
-            validation_batch_size=None, validation_freq: int = 1):
+    def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epochs: int = 1,
+            verbose: int | str = "auto", callbacks: list | None = None, validation_split: float = 0.0,
+            validation_data: Any = None, shuffle: bool | str = True, class_weight: dict | None = None,
+            sample_weight: Any = None, initial_epoch: int = 0, steps_per_epoch: int | None = None,
+            validation_steps: int | None = None, validation_batch_size: int | None = None,
+            validation_freq: int = 1):
         """Train for ``epochs`` epochs; returns a :class:`~kcore.callbacks.History`.
 
         ``x``/``y`` are arrays, lists or dicts of arrays (keyed by input/output
@@ -499,8 +499,9 @@ class Trainer:
             callback_list.on_test_end(logs)
         return logs
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
-                 callbacks=None, return_dict: bool = False, **kwargs):
+    def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None, verbose: int | str = "auto",
+                 sample_weight: Any = None, steps: int | None = None, callbacks: list | None = None,
+                 return_dict: bool = False, **kwargs: Any):
         """Loss and metrics on ``x``/``y``: ``[loss, *metrics]`` (a scalar if only the loss; a dict with
         ``return_dict=True``)."""
         from kcore.callbacks.callback_list import CallbackList
@@ -519,7 +520,8 @@ class Trainer:
         return self._ordered(logs)
 
     # --------------------------------------------------------------- predict
-    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+    def predict(self, x: Any, batch_size: int | None = None, verbose: int | str = "auto", steps: int | None = None,
+                callbacks: list | None = None) -> Any:
         """Outputs for ``x``, batched, as NumPy arrays in the model's output structure."""
         from kcore.callbacks.callback_list import CallbackList
 
@@ -559,7 +561,8 @@ class Trainer:
             raise DataError("train_on_batch/test_on_batch/predict_on_batch take arrays, not a generator or dataset.")
         return data
 
-    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict: bool = False):
+    def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, class_weight: dict | None = None,
+                       return_dict: bool = False):
         """One optimizer step on one batch; returns the loss and metrics of that batch."""
         self._assert_compiled("train_on_batch")
         data = self._single_batch(x, y, sample_weight, class_weight)
@@ -574,19 +577,20 @@ class Trainer:
         logs = self._logs()
         return logs if return_dict else self._ordered(logs)
 
-    def test_on_batch(self, x, y=None, sample_weight=None, return_dict: bool = False):
+    def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False):
         """Loss and metrics of one batch (no update)."""
         self._assert_compiled("test_on_batch")
         logs = self._run_evaluate(self._single_batch(x, y, sample_weight))
         return logs if return_dict else self._ordered(logs)
 
-    def predict_on_batch(self, x):
+    def predict_on_batch(self, x: Any) -> Any:
         """Outputs for one batch, as NumPy."""
         n = len(nest.flatten(x)[0]) if nest.flatten(x) else 1
         return self.predict(x, batch_size=max(n, 1), verbose=0)
 
     # ------------------------------------------------------------ configs
     def get_compile_config(self) -> dict | None:
+        """The ``compile()`` arguments, serialized (``None`` before ``compile``)."""
         if not self.compiled or self._compile_config is None:
             return None
         from kcore.saving.serialization import serialize_keras_object
@@ -598,6 +602,7 @@ class Trainer:
         return cfg
 
     def compile_from_config(self, config: dict) -> None:
+        """``compile()`` from :meth:`get_compile_config` output (used when loading ``.keras`` files)."""
         from kcore.saving.serialization import deserialize_keras_object
 
         config = dict(config)

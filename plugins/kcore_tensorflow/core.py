@@ -235,7 +235,9 @@ class Core:
                     tape.watch(p)
                 value, aux = fn(params, *args)
             grads = tape.gradient(value, params, unconnected_gradients=tf.UnconnectedGradients.ZERO)
-            return (value, aux), list(grads)
+            # Sparse gradients (Embedding lookups) are densified: optimizers and users get plain tensors.
+            grads = [tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices) else g for g in grads]
+            return (value, aux), grads
 
         return value_and_grad_fn
 

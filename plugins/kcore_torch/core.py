@@ -207,6 +207,19 @@ class _Signature:
         self.out_constants: list | None = None
 
 
+def _drop_detaches(graph) -> None:
+    """Remove ``detach`` nodes: a replay runs on tensors that never require grad, so they only cost dispatch."""
+    detach = torch.ops.aten.detach.default
+    changed = False
+    for node in list(graph.graph.nodes):
+        if node.op == "call_function" and node.target is detach:
+            node.replace_all_uses_with(node.args[0])
+            graph.graph.erase_node(node)
+            changed = True
+    if changed:
+        graph.recompile()
+
+
 class TracedFunction:
     """A pure function run eagerly at first, then replayed from an aten trace.
 
@@ -277,7 +290,8 @@ class TracedFunction:
         if any(type(x) not in _STATIC_LEAVES for _, x in out_info["constants"]):
             entry.failed = True  # outputs that are objects, not constants: replaying would share them
             return False
-        entry.graph = graph
+        _drop_detaches(graph)
+        entry.graph = graph.forward  # the generated code, without nn.Module call hooks
         entry.out_structure = out_info["structure"]
         entry.out_constants = out_info["constants"] or None
         return True

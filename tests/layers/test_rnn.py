@@ -220,8 +220,9 @@ def test_bidirectional_matches_keras(merge_mode, flags):
 
 @pytest.mark.parametrize("return_sequences", [False, True])
 def test_bidirectional_with_mask_matches_keras(return_sequences):
-    out, expected = _masked_pair(layers.Bidirectional(layers.GRU(4, return_sequences=return_sequences)),
-                                 keras.layers.Bidirectional(keras.layers.GRU(4, return_sequences=return_sequences)), IDS)
+    kc = layers.Bidirectional(layers.GRU(4, return_sequences=return_sequences))
+    ke = keras.layers.Bidirectional(keras.layers.GRU(4, return_sequences=return_sequences))
+    out, expected = _masked_pair(kc, ke, IDS)
     assert_same(out, expected)
 
 
@@ -275,7 +276,8 @@ def test_conv_lstm3d_weights_and_shapes_match_keras():
     ke = keras.layers.ConvLSTM3D(3, 2, padding="same", return_state=True)
     sym_in = (None, 4, 4, 4, 2)
     kc_out = kc(kcore.Input(sym_in))
-    assert [t.shape for t in leaves(kc_out)] == [tuple(s) for s in shape_leaves(ke.compute_output_shape((None,) + sym_in))]
+    expected_shapes = shape_leaves(ke.compute_output_shape((None,) + sym_in))
+    assert [t.shape for t in leaves(kc_out)] == [tuple(s) for s in expected_shapes]
     assert [(w.name, tuple(w.shape)) for w in kc.weights] == [
         ("kernel", (2, 2, 2, 2, 12)), ("recurrent_kernel", (2, 2, 2, 3, 12)), ("bias", (12,))]
     out = kc(RNG.normal(size=(1, 2, 4, 4, 4, 2)).astype("float32"))

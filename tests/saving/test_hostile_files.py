@@ -6,6 +6,7 @@ import copy
 import io
 import json
 import time
+import warnings
 import zipfile
 
 import h5py
@@ -326,7 +327,9 @@ def test_fuzzed_archives_end_in_keras_file_error_or_load(base, tmp_path):
             source = tmp_path / f"fuzz_{i}.keras"
             source.write_bytes(data)
         try:
-            model = kcore.models.load_model(source, compile=i % 3 != 0)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # e.g. "skipping optimizer state" after a JSON edit
+                model = kcore.models.load_model(source, compile=i % 3 != 0)
             assert isinstance(model, kcore.Model)
             outcomes["loaded"] = outcomes.get("loaded", 0) + 1
         except KerasFileError:

@@ -182,7 +182,7 @@ def test_eager_and_compiled_steps_give_the_same_weights():
         model = mlp()
         model.compile(keras.optimizers.Adam(1e-2), keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                       metrics=["accuracy"], **kwargs)
-        history = model.fit(X, Y_INT, batch_size=16, epochs=2, shuffle=False, verbose=0)
+        history = model.fit(X, Y_INT, batch_size=16, epochs=1, shuffle=False, verbose=0)
         weights.append((model.get_weights(), history.history))
     for w, h in weights[1:]:
         for a, b in zip(weights[0][0], w):
@@ -270,6 +270,10 @@ def test_class_weight_equals_the_matching_sample_weight():
     unweighted = compiled_mlp()
     unweighted.fit(X, Y_INT, batch_size=16, epochs=1, shuffle=False, verbose=0)
     assert not np.allclose(unweighted.get_weights()[0], weights[0][0])
+    # Class weights weight the training part of a validation split only (as Keras).
+    history = unweighted.fit(X, Y_INT, batch_size=16, epochs=1, validation_split=0.25, class_weight=class_weight,
+                             verbose=0)
+    assert history.history["val_loss"][0] == pytest.approx(unweighted.evaluate(X[48:], Y_INT[48:], verbose=0)[0])
 
 
 def test_nan_loss_raises_floating_point_error_naming_the_epoch():
@@ -368,7 +372,7 @@ def test_set_random_seed_makes_training_reproducible():
         h = layers.Dropout(0.3)(layers.Dense(16, activation="relu")(inputs))
         model = keras.Model(inputs, layers.Dense(3)(h))
         model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-        model.fit(X, Y_INT, batch_size=16, epochs=2, verbose=0)
+        model.fit(X, Y_INT, batch_size=16, epochs=1, verbose=0)
         return model.get_weights()
 
     a, b, c = run(0), run(0), run(1)

@@ -39,7 +39,9 @@ class Bidirectional(Layer):
                 f"Please initialize `Bidirectional` layer with a `kcore.layers.Layer` instance. Received: {layer!r}"
             )
         if backward_layer is not None and not isinstance(backward_layer, Layer):
-            raise ValueError(f"Bidirectional: `backward_layer` must be a `kcore.layers.Layer` instance. Received: {backward_layer!r}")
+            raise ValueError(
+                f"Bidirectional: `backward_layer` must be a `kcore.layers.Layer` instance. Received: {backward_layer!r}"
+            )
         if merge_mode not in _MERGE_MODES:
             raise ValueError(
                 f"Bidirectional: invalid merge mode {merge_mode!r}. Merge mode should be one of "
@@ -47,7 +49,9 @@ class Bidirectional(Layer):
             )
         for attr in ("go_backwards", "return_sequences", "return_state", "stateful"):
             if not hasattr(layer, attr):
-                raise ValueError(f"Bidirectional: the wrapped layer {layer.name!r} must be a recurrent layer with a `{attr}` attribute")
+                raise ValueError(
+                    f"Bidirectional: the wrapped layer {layer.name!r} must be a recurrent layer with a `{attr}` attribute"
+                )
         super().__init__(**kwargs)
         self.forward_layer = _clone_layer(layer, name=f"forward_{_strip(layer.name, 'forward_')}")
         if backward_layer is None:
@@ -80,8 +84,8 @@ class Bidirectional(Layer):
         for attr in ("stateful", "return_sequences", "return_state"):
             if getattr(fwd, attr) != getattr(bwd, attr):
                 raise ValueError(
-                    f"Bidirectional '{self.name}': forward layer and backward layer are expected to have the same value "
-                    f"for attribute {attr!r}, got {getattr(fwd, attr)!r} for the forward layer and "
+                    f"Bidirectional '{self.name}': forward layer and backward layer are expected to have the same "
+                    f"value for attribute {attr!r}, got {getattr(fwd, attr)!r} for the forward layer and "
                     f"{getattr(bwd, attr)!r} for the backward layer"
                 )
 

@@ -55,7 +55,8 @@ class GRUCell(RecurrentCell):
         units, reset_after = self.units, self.reset_after
         activation, recurrent_activation = self.activation, self.recurrent_activation
         rk = self.recurrent_kernel.value
-        rk_zr, rk_h = ops.getitem(rk, (slice(None), slice(None, 2 * units))), ops.getitem(rk, (slice(None), slice(2 * units, None)))
+        rk_zr = ops.getitem(rk, (slice(None), slice(None, 2 * units)))
+        rk_h = ops.getitem(rk, (slice(None), slice(2 * units, None)))
         masks = rec_masks if isinstance(rec_masks, list) else [rec_masks] * 3
 
         def step(x_t, states):
@@ -141,7 +142,9 @@ class GRU(RNN):
                          stateful=stateful, unroll=unroll, activity_regularizer=activity_regularizer, **kwargs)
         self.input_spec = InputSpec(ndim=3)
         if use_cudnn not in ("auto", True, False):
-            raise ValueError(f"GRU '{self.name}': `use_cudnn` must be one of 'auto', True, False; received {use_cudnn!r}")
+            raise ValueError(
+                f"GRU '{self.name}': `use_cudnn` must be one of 'auto', True, False; received {use_cudnn!r}"
+            )
         self.use_cudnn = use_cudnn
 
     def get_config(self) -> dict:

@@ -116,7 +116,9 @@ class LSTM(RNN):
                          stateful=stateful, unroll=unroll, activity_regularizer=activity_regularizer, **kwargs)
         self.input_spec = InputSpec(ndim=3)
         if use_cudnn not in ("auto", True, False):
-            raise ValueError(f"LSTM '{self.name}': `use_cudnn` must be one of 'auto', True, False; received {use_cudnn!r}")
+            raise ValueError(
+                f"LSTM '{self.name}': `use_cudnn` must be one of 'auto', True, False; received {use_cudnn!r}"
+            )
         self.use_cudnn = use_cudnn
 
     def get_config(self) -> dict:
