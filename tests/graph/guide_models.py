@@ -185,6 +185,21 @@ def subclassed(k):
     return mlp, MLP()
 
 
+def feature_extraction(k):
+    """The guide's feature extractor pattern: every layer's output is a model output."""
+    base = mnist_model(k)[0]
+    return (k.Model(inputs=base.input, outputs=[layer.output for layer in base.layers], name="features"),)
+
+
+def two_heads_and_reuse(k):
+    """Two heads on one tensor, and one layer applied twice in a chain."""
+    inputs = k.Input(shape=(6,), name="in")
+    heads = k.Model(inputs, [k.layers.Dense(2, name="a")(inputs), k.layers.Dense(3, name="b")(inputs)], name="heads")
+    square = k.layers.Dense(6, name="square")
+    reuse = k.Model(inputs, square(square(inputs)), name="reuse")
+    return heads, reuse
+
+
 ALL = {
     "mnist_model": mnist_model,
     "autoencoder_flat": autoencoder_flat,
@@ -199,4 +214,6 @@ ALL = {
     "graph_ops": graph_ops,
     "dict_io": dict_io,
     "subclassed": subclassed,
+    "feature_extraction": feature_extraction,
+    "two_heads_and_reuse": two_heads_and_reuse,
 }

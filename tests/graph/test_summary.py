@@ -50,7 +50,8 @@ def _requests() -> list[dict]:
 
 
 # Number of models each builder returns (kept here so the request list needs no build).
-_COUNTS = {"autoencoder_flat": 2, "autoencoder_nested": 3, "sequential_variants": 3, "subclassed": 2}
+_COUNTS = {"autoencoder_flat": 2, "autoencoder_nested": 3, "sequential_variants": 3, "subclassed": 2,
+           "two_heads_and_reuse": 2}
 
 
 def _count(name: str) -> int:

@@ -7,6 +7,9 @@ import pytest
 
 from .helpers import HERE, run_python
 
+# Needs Keras and kcore on several backends at once: run by the tox `interop` env.
+pytestmark = pytest.mark.interop
+
 BACKENDS = ["numpy", "jax", "torch", "tensorflow"]
 
 

@@ -10,6 +10,9 @@ import kcore
 from . import model_zoo
 from .helpers import arrays, assert_all_close, run_keras
 
+# Needs Keras and kcore on several backends at once: run by the tox `interop` env.
+pytestmark = pytest.mark.interop
+
 model_zoo.scale_dense_class(kcore)
 
 NAMES = list(model_zoo.BUILDERS)

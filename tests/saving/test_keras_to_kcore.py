@@ -11,6 +11,9 @@ from kcore.saving import KerasFileError
 from . import model_zoo
 from .helpers import arrays, assert_all_close, model_inputs, run_keras
 
+# Needs Keras and kcore on several backends at once: run by the tox `interop` env.
+pytestmark = pytest.mark.interop
+
 model_zoo.scale_dense_class(kcore)
 
 ALL = list(model_zoo.BUILDERS)
