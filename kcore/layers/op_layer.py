@@ -24,17 +24,24 @@ def op_family(fn: Callable) -> str:
     return fn.__module__.rsplit(".", 1)[-1]
 
 
+def find_op(op_name: str) -> Callable:
+    """The kcore op called ``op_name``, from ``kcore.ops`` or ``kcore.random``."""
+    from kcore import ops, random
+
+    for namespace in (ops, random):
+        fn = getattr(namespace, op_name, None)
+        if fn is not None and getattr(fn, "__kcore_op__", False):
+            return fn
+    raise ValueError(f"Unknown kcore op {op_name!r}")
+
+
 class OpLayer(Layer):
     """Replays one kcore op on real tensors; has no weights."""
 
     is_operation = True
 
     def __init__(self, op_name: str, name: str | None = None, **kwargs) -> None:
-        from kcore import ops
-
-        fn = getattr(ops, op_name, None)
-        if fn is None or not getattr(fn, "__kcore_op__", False):
-            raise ValueError(f"Unknown kcore op {op_name!r}")
+        fn = find_op(op_name)
         super().__init__(name=name or unique_name(op_name), **kwargs)
         self.op_name = op_name
         self.fn = fn
