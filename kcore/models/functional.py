@@ -201,14 +201,18 @@ class Functional(Model):
                 continue
             if isinstance(x, Variable):
                 x = x.value
-            if not b.is_tensor(x):
+            symbolic = isinstance(x, KerasTensor)  # a Sequential's graph run inside a symbolic trace
+            if not symbolic and not b.is_tensor(x):
                 x = b.convert_to_tensor(x, dtype=t.dtype)
             delta = self._rank_adjustment(t, tuple(x.shape), name)
             if delta < 0:
                 x = ops.squeeze(x, axis=-1)
             elif delta > 0:
                 x = ops.expand_dims(x, axis=-1)
-            if b.dtype(x) != t.dtype:
+            if symbolic:
+                if x.dtype != t.dtype:
+                    x = ops.cast(x, t.dtype)
+            elif b.dtype(x) != t.dtype:
                 x = b.cast(x, t.dtype)
             out.append(x)
         return out

@@ -162,10 +162,12 @@ def model_to_dot(model, show_shapes: bool = False, show_dtype: bool = False, sho
 
 
 def plot_model(model, to_file: str = "model.png", show_shapes: bool = False, show_dtype: bool = False,
-               show_layer_names: bool = True, rankdir: str = "TB", expand_nested: bool = False, dpi: int = 200,
+               show_layer_names: bool = False, rankdir: str = "TB", expand_nested: bool = False, dpi: int = 200,
                show_layer_activations: bool = False, show_trainable: bool = False, splines: str = "ortho",
                **kwargs):
     """Render ``model`` to ``to_file`` (PNG, SVG, PDF... chosen by the file extension; PNG without one).
+
+    As in Keras, boxes show the layer classes; ``show_layer_names=True`` adds the names.
 
     Raises ``ImportError`` naming pydot or graphviz when either is missing.
     """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -14,6 +15,13 @@ import pytest
 HERE = Path(__file__).resolve().parent
 
 
+def _oracle_backend() -> str:
+    """keras' numpy backend (the fastest to build models; it needs jax), else the env's keras backend."""
+    if importlib.util.find_spec("jax") is not None:
+        return "numpy"
+    return os.environ.get("KERAS_BACKEND") or "tensorflow"
+
+
 class KerasOracle:
     """A keras process answering JSON requests; started on first use, once per session."""
 
@@ -23,7 +31,9 @@ class KerasOracle:
 
     def ask(self, op: str, **payload):
         if self._proc is None:
-            env = dict(os.environ, KERAS_BACKEND="numpy", TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
+            env = dict(os.environ, KERAS_BACKEND=_oracle_backend(), TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
+            for var in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):  # rich must print plain text
+                env.pop(var, None)
             self._proc = subprocess.Popen(
                 [sys.executable, str(HERE / "keras_oracle.py")], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 stderr=self._stderr, text=True, env=env,

@@ -1,9 +1,10 @@
 """The keras oracle for tests/graph, run as one subprocess per test session.
 
 Reads one JSON request per line on stdin and answers one JSON line on stdout
-(``{"ok": ...}`` or ``{"error": ...}``). It runs keras on its numpy backend: what
-these tests compare (summaries, architectures, configs, inference) does not depend on
-the backend, and the numpy backend builds models without tracing or compiling, so the
+(``{"ok": ...}`` or ``{"error": ...}``). It runs keras on its numpy backend where jax is
+installed (that backend uses jax for convolutions), else on the environment's backend:
+what these tests compare (summaries, architectures, configs, inference) does not depend
+on the backend, and the numpy backend builds models without tracing or compiling. The
 whole oracle costs one keras import instead of one per test file.
 
 Requests (``op``):

@@ -66,13 +66,21 @@ def test_png_by_default_without_extension(tmp_path):
 
 def test_svg_is_valid_xml_with_the_layer_names(tmp_path):
     path = tmp_path / "resnet.svg"
-    kcore.utils.plot_model(_model("toy_resnet"), str(path), show_shapes=True)
+    kcore.utils.plot_model(_model("toy_resnet"), str(path), show_shapes=True, show_layer_names=True)
     root = ET.fromstring(path.read_text())
     assert root.tag.endswith("svg")
     text = path.read_text()
     for name in ("img (InputLayer)", "add_1 (Add)", "global_average_pooling2d (GlobalAveragePooling2D)"):
         assert name in text
     assert "Output shape: (None, 9, 9, 64)" in text
+
+
+def test_plot_model_shows_classes_by_default_like_keras(tmp_path):
+    path = tmp_path / "classes.svg"
+    kcore.utils.plot_model(_model("mnist_model"), str(path))
+    text = path.read_text()
+    assert "&gt;Dense&lt;" in text or ">Dense<" in text
+    assert "dense_1" not in text
 
 
 def test_pdf_is_written(tmp_path):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 
 import pytest
 
@@ -165,10 +166,16 @@ def test_summary_printed_to_stdout_matches_keras(oracle, monkeypatch):
 
 def test_optimizer_params_row_once_the_optimizer_is_built(oracle, monkeypatch):
     request = {"model": "mnist_model", "index": 0, "kwargs": {}, "columns": 200, "optimizer": True}
-    text = _check(request, oracle, monkeypatch)
+    got, expected = _render(request, monkeypatch), oracle[_key(request)]
+
+    def without_optimizer_bytes(text: str) -> str:
+        # Keras' iteration counter is int32 or int64 depending on its backend: sizes may differ by 4 bytes.
+        return re.sub(r"^( (Total|Optimizer) params: [\d,]+) \(.*\)$", r"\1", text, flags=re.M)
+
+    assert without_optimizer_bytes(got) == without_optimizer_bytes(expected)
     # Adam keeps two slots per weight, plus its iteration count and learning rate.
-    assert " Optimizer params: 110,102 (" in text
-    assert " Total params: 165,152 (" in text
+    assert " Optimizer params: 110,102 (430.09 KB)" in got
+    assert " Total params: 165,152 (645.1" in got
 
 
 def _ours(name: str, index: int = -1, **kwargs) -> str:
