@@ -233,6 +233,13 @@ class NN:
         ]
         if any(d > 1 for d in dilation_rate):  # CPU kernels have no dilated transposed conv
             kernel = _dilate_kernel(kernel, dilation_rate)
+        if padding == "same" and any(
+            -(-spatial[i] // strides[i]) != _spatial_size(x, i + 1) for i in range(nd)
+        ):
+            # TF's SAME needs out = ceil(size / stride); Keras' explicit output_padding can ask for less.
+            # Compute the VALID (full) transposed conv and crop Keras' left padding of kernel // 2.
+            out = _same_transpose_by_cropping(x, kernel, strides, spatial, nd)
+            return _from_channels_last(out, data_format)
         output_shape = [_spatial_size(x, 0), *spatial, kernel.shape[-2]]
         out = tf.nn.conv_transpose(x, kernel, output_shape, list(strides), padding=padding.upper(),
                                   data_format=_tf_format(x))
@@ -335,3 +342,25 @@ class NN:
         log_prob = tf.math.log(tf.clip_by_value(output, eps, 1.0 - eps))
         picked = tf.gather(log_prob, target[..., None], axis=-1, batch_dims=rank - 1)
         return -tf.squeeze(picked, -1)
+
+
+def _same_transpose_by_cropping(x, kernel, strides, spatial, nd):
+    """Keras' "same" transposed conv with an explicit output size, from a VALID one plus cropping."""
+    lengths, pads = [], []
+    for i in range(nd):
+        k = kernel.shape[i]
+        full = (_spatial_size(x, i + 1) - 1) * strides[i] + k
+        pad = k // 2
+        lengths.append(max(full, min(pad + spatial[i], full + strides[i] - 1)))
+        pads.append(pad)
+    output_shape = [_spatial_size(x, 0), *lengths, kernel.shape[-2]]
+    out = tf.nn.conv_transpose(x, kernel, output_shape, list(strides), padding="VALID", data_format=_tf_format(x))
+    for i in range(nd):
+        axis = i + 1
+        out = tf.gather(out, tf.range(pads[i], min(pads[i] + spatial[i], lengths[i])), axis=axis)
+        short = pads[i] + spatial[i] - lengths[i]
+        if short > 0:
+            paddings = [[0, 0]] * (nd + 2)
+            paddings[axis] = [0, short]
+            out = tf.pad(out, paddings)
+    return out
