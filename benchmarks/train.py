@@ -120,8 +120,6 @@ def main() -> None:
     rows = []
     load_before = _load()
     for title, kind, build, steps in cases:
-        if backend == "numpy" and kind == "resnet":
-            steps = 5  # autograd on NumPy: seconds per step
         x, y = data(kind, steps)
         runners = {"kcore": fit_runner(kcore, build)}
         if keras is not None:
