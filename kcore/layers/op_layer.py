@@ -48,6 +48,9 @@ class OpLayer(Layer):
         self.built = True
 
     def call(self, *args, **kwargs):
+        # The calling model passes `training`/`mask` to every node; ops take neither.
+        kwargs.pop("training", None)
+        kwargs.pop("mask", None)
         return self.fn(*args, **kwargs)
 
     def compute_output_spec(self, *args, **kwargs):

@@ -44,7 +44,7 @@ def test_repeated_calls_take_the_concrete_function_and_match_eager():
         eager, ref = _step(eager, (x, y, None))
         for a, b in zip(fast[0] + [fast[1], out["loss"]], eager[0] + [eager[1], ref["loss"]]):
             np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6, atol=1e-6)
-        assert out["weighted"] is False and isinstance(fast, tuple) and isinstance(fast[0], list)
+        assert not bool(out["weighted"]) and isinstance(fast, tuple) and isinstance(fast[0], list)
     (entry,) = step._concrete.values()
     assert entry[1] is not None  # the fast path is armed
     assert step.function.experimental_get_tracing_count() == 1
