@@ -128,6 +128,9 @@ class Variable:
     def __repr__(self) -> str:
         return f"<Variable path={self.path}, shape={self._shape}, dtype={self._dtype}, value={self.numpy()}>"
 
+    #: NumPy defers ``ndarray <op> variable`` to the variable's reflected operator (traced values stay traced).
+    __array_priority__ = 100
+
     def __array__(self, dtype=None, copy=None):
         arr = self.numpy()
         return arr.astype(dtype) if dtype is not None else arr

@@ -117,6 +117,37 @@ def to_tensor(x: Any, dtype: str | None = None) -> Any:
     return arr if dtype is None else cast_array(arr, np_dtype(dtype))
 
 
+_BOX_BINARY_OPERATORS = (
+    "__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__", "__rtruediv__",
+    "__pow__", "__rpow__", "__matmul__", "__rmatmul__", "__mod__", "__rmod__",
+    "__lt__", "__le__", "__gt__", "__ge__", "__eq__", "__ne__",
+)
+
+
+def _let_boxes_read_kcore_variables() -> None:
+    """``box + variable`` (an autograd-traced array on the left, a kcore Variable on the right) must use
+    the variable's traced value: autograd would otherwise convert it with ``__array__``, a constant, and
+    its gradient would silently be lost. Only operands that are kcore Variables are touched."""
+    from kcore.variables import Variable
+
+    def reading(original):
+        def operator(self, other):
+            return original(self, other.value if isinstance(other, Variable) else other)
+
+        operator.__name__ = original.__name__
+        return operator
+
+    for name in _BOX_BINARY_OPERATORS:
+        original = getattr(ArrayBox, name, None)
+        if original is not None and not getattr(original, "_kcore_reads_variables", False):
+            patched = reading(original)
+            patched._kcore_reads_variables = True
+            setattr(ArrayBox, name, patched)
+
+
+_let_boxes_read_kcore_variables()
+
+
 def _unbox_level(x: Any, trace_id: int | None) -> Any:
     """Strip the boxes of trace ``trace_id`` (all boxes when ``None``)."""
     if trace_id is None:

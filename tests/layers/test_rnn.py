@@ -122,7 +122,10 @@ def _masked_pair(kc_rnn, ke_rnn, ids):
     ("GRU", {"return_sequences": True, "go_backwards": True, "return_state": True}),
 ])
 def test_embedding_mask_matches_keras(name, flags):
-    out, expected = _masked_pair(getattr(layers, name)(4, **flags), oracle(name, 4, **flags), IDS)
+    # Keras' torch backend fails on an unrolled, masked go_backwards loop: use its scan there.
+    ke_rnn = (getattr(keras.layers, name)(4, **flags) if keras.backend.backend() == "torch"
+              else oracle(name, 4, **flags))
+    out, expected = _masked_pair(getattr(layers, name)(4, **flags), ke_rnn, IDS)
     assert_same(out, expected)
 
 

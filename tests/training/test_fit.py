@@ -426,3 +426,53 @@ def test_one_optimizer_step_matches_keras(optimizer):
         np.testing.assert_allclose(a, np.asarray(b), rtol=1e-5, atol=1e-5)
     ours_logs = ours.evaluate(x, y, verbose=0, return_dict=True)
     assert set(ours_logs) == set(logs)
+
+
+class _NativeScale(layers.Layer):
+    """Multiplies a framework tensor by a kcore Variable with the framework's own operator."""
+
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="w")
+
+    def call(self, x):
+        native = keras.ops.convert_to_tensor(x)
+        return native * self.w + 0.0 * self.w
+
+
+@pytest.mark.parametrize("run_eagerly", [False, True])
+def test_framework_operators_read_variables_inside_compiled_steps(run_eagerly):
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((4,))
+    model = keras.Model(inputs, layers.Dense(1)(_NativeScale()(inputs)))
+    model.compile("sgd", "mse", run_eagerly=run_eagerly)
+    before = model.layers[1].w.numpy().copy()
+    history = model.fit(X, X[:, :1], epochs=2, batch_size=16, verbose=0)
+    assert np.isfinite(history.history["loss"]).all()
+    assert not np.allclose(model.layers[1].w.numpy(), before), "the variable read by a native operator got no gradient"
+
+
+class _GuideCustomDense(layers.Layer):
+    """The guide's CustomDense: ``ops.matmul(inputs, self.w) + self.b`` (a tensor plus a Variable)."""
+
+    def __init__(self, units=3):
+        super().__init__()
+        self.units = units
+
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(input_shape[-1], self.units), initializer="random_normal")
+        self.b = self.add_weight(shape=(self.units,), initializer="random_normal")
+
+    def call(self, inputs):
+        return keras.ops.matmul(inputs, self.w) + self.b
+
+
+def test_every_weight_of_the_guide_custom_dense_trains():
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((4,))
+    hidden = layers.Dense(4)(inputs)  # the custom layer's input is itself traced
+    model = keras.Model(inputs, _GuideCustomDense()(hidden))
+    model.compile("sgd", "mse")
+    before = [w.numpy().copy() for w in model.weights]
+    model.fit(X, Y_ONEHOT, epochs=1, batch_size=16, verbose=0)
+    unchanged = [w.path for w, b in zip(model.weights, before) if np.allclose(w.numpy(), b)]
+    assert not unchanged, f"weights that got no update: {unchanged}"
