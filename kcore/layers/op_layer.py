@@ -14,9 +14,18 @@ from kcore.graph.naming import unique_name
 from kcore.layers.layer import Layer
 
 
+#: kcore op names that Keras spells differently in node names and class names.
+_KERAS_OP_NAMES = {"getitem": "get_item"}
+
+
+def keras_op_name(op_name: str) -> str:
+    """The name Keras gives the operation: ``getitem`` -> ``get_item``; most ops keep theirs."""
+    return _KERAS_OP_NAMES.get(op_name, op_name)
+
+
 def class_name_for(op_name: str) -> str:
-    """``log_softmax`` -> ``LogSoftmax``."""
-    return "".join(part[:1].upper() + part[1:] for part in op_name.split("_"))
+    """``log_softmax`` -> ``LogSoftmax``; ``getitem`` -> ``GetItem``."""
+    return "".join(part[:1].upper() + part[1:] for part in keras_op_name(op_name).split("_"))
 
 
 def op_family(fn: Callable) -> str:
@@ -42,7 +51,7 @@ class OpLayer(Layer):
 
     def __init__(self, op_name: str, name: str | None = None, **kwargs) -> None:
         fn = find_op(op_name)
-        super().__init__(name=name or unique_name(op_name), **kwargs)
+        super().__init__(name=name or unique_name(keras_op_name(op_name)), **kwargs)
         self.op_name = op_name
         self.fn = fn
         self.built = True

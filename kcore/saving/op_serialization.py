@@ -19,6 +19,9 @@ from kcore.graph.keras_tensor import KerasTensor
 from kcore.saving.errors import ConfigError
 
 _PASSTHROUGH = ("training", "mask")
+#: Ops whose every argument Keras keeps on the graph node (its operation object has no constructor
+#: arguments): ``x[1:, 0]`` is ``GetItem`` with the key among the node's ``args``.
+_ARGUMENTS_ON_NODE = frozenset({"getitem"})
 
 
 def is_op_layer(obj: Any) -> bool:
@@ -48,7 +51,7 @@ def _signature(fn) -> inspect.Signature | None:
 def split_call(fn, args: tuple, kwargs: dict) -> tuple[dict, list, dict]:
     """``(config, tensor_args, tensor_kwargs)``: constant arguments by name, tensors in call order."""
     sig = _signature(fn)
-    if sig is None:
+    if sig is None or getattr(fn, "__name__", None) in _ARGUMENTS_ON_NODE:
         return {}, list(args), dict(kwargs)
     try:
         bound = sig.bind(*args, **kwargs)
@@ -178,6 +181,8 @@ def _bound_op_layer_class():
                     positional.append(merged.pop(name))
             if pending:
                 raise ConfigError(f"Operation {self.op_name!r} received too many tensor arguments.")
+            if self.op_name == "getitem" and len(positional) == 2 and isinstance(positional[1], list):
+                positional[1] = tuple(positional[1])  # JSON has no tuples: a stored key comes back as a list
             return positional, merged
 
         def call(self, *args, **kwargs):

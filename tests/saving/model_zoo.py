@@ -84,7 +84,8 @@ def ops_graph(K):
     j = K.Input((4,))
     y = K.ops.add(K.ops.relu(i), j)
     z = K.ops.mean(y, axis=1, keepdims=True)
-    return K.Model([i, j], K.layers.Dense(2)(K.ops.concatenate([y, z], axis=-1)), name="ops")
+    w = y[:, 1:3] * y[:, ::3][:, :1]  # GetItem nodes: the key is stored among the node's arguments
+    return K.Model([i, j], K.layers.Dense(2)(K.ops.concatenate([y, z, w], axis=-1)), name="ops")
 
 
 def trained(K):
