@@ -12,6 +12,9 @@ import pytest  # noqa: E402
 import kcore  # noqa: E402
 from kcore import layers, ops  # noqa: E402
 
+from keras_workarounds import (  # noqa: E402
+    call_channels_first, keras_cannot_run_channels_first, keras_tf_cannot_dilate_transpose, reference_conv_transpose)
+
 RNG = np.random.default_rng(3)
 SPATIAL = {1: (9,), 2: (8, 7), 3: (6, 5, 4)}
 RANK = {"Conv1D": 1, "Conv2D": 2, "Conv3D": 3, "Conv1DTranspose": 1, "Conv2DTranspose": 2, "Conv3DTranspose": 3,
@@ -99,7 +102,12 @@ def test_outputs_and_weights_match_keras(name, kwargs):
     weights = [RNG.standard_normal(w.shape).astype("float32") for w in ours.get_weights()]
     ours.set_weights(weights)
     theirs.set_weights(weights)
-    expected = keras.ops.convert_to_numpy(theirs(x))
+    if keras_tf_cannot_dilate_transpose(keras, name, kwargs):
+        expected = reference_conv_transpose(x, weights[0], weights[1], theirs.get_config())
+    elif keras_cannot_run_channels_first(keras, kwargs):
+        expected = call_channels_first(keras, theirs, x)
+    else:
+        expected = keras.ops.convert_to_numpy(theirs(x))
     got = ops.convert_to_numpy(ours(x))
     assert got.shape == expected.shape
     np.testing.assert_allclose(got, expected, atol=1e-5, rtol=1e-5)
@@ -225,3 +233,15 @@ def test_bad_arguments_raise(make, pattern):
 def test_groups_require_divisible_input_channels():
     with pytest.raises(ValueError, match=r"Conv1D layer 'g'.*input channels \(3\).*groups=2"):
         layers.Conv1D(4, 2, groups=2, name="g")(kcore.Input(shape=(6, 3)))
+
+
+def test_reference_conv_transpose_agrees_with_keras_where_keras_runs():
+    """The fallback oracle for dilated transposed convolutions on TF is itself checked against Keras."""
+    config = {"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same"}
+    theirs = keras.layers.Conv1DTranspose(**config)
+    x = RNG.standard_normal((2, 5, 3)).astype("float32")
+    theirs.build(x.shape)
+    kernel, bias = (RNG.standard_normal(w.shape).astype("float32") for w in theirs.weights)
+    theirs.set_weights([kernel, bias])
+    np.testing.assert_allclose(reference_conv_transpose(x, kernel, bias, theirs.get_config()),
+                               keras.ops.convert_to_numpy(theirs(x)), atol=1e-5, rtol=1e-5)
