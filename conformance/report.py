@@ -58,6 +58,22 @@ def _cell(result: dict | None) -> str:
     return f"{mark} {result['seconds']:.1f} s"
 
 
+def _relative(command: str) -> str:
+    """``command`` with absolute paths under the current folder (tox runs in the repository) made
+    relative, so the committed report does not name the machine's folders."""
+    here = Path.cwd()
+    words = []
+    for word in command.split(" "):
+        path = Path(word)
+        if path.is_absolute():
+            try:
+                word = str(path.relative_to(here))
+            except ValueError:
+                pass
+        words.append(word)
+    return " ".join(words)
+
+
 def _escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -90,7 +106,7 @@ def render(runs: dict[str, dict], expected: list[str], today: str, report_comman
         passed = sum(1 for r in run["results"] if r["passed"])
         seconds = sum(r["seconds"] for r in run["results"])
         lines.append(f"| {b} | {_escape(str(run['framework_version']))} | {passed}/{len(run['results'])} | "
-                     f"{seconds:.1f} | `{_escape(run.get('command', '?'))}` |")
+                     f"{seconds:.1f} | `{_escape(_relative(run.get('command', '?')))}` |")
     for b in missing:
         lines.append(f"| {b} | - | **missing** | - | - |")
 
@@ -137,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     expected = [b.strip() for b in args.expect.split(",") if b.strip()]
     today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
-    command = " ".join(["python", "conformance/report.py", *(argv if argv is not None else sys.argv[1:])])
+    command = _relative(" ".join(["python", "conformance/report.py", *(argv if argv is not None else sys.argv[1:])]))
     text, problems = render(runs, expected, today, command)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text)

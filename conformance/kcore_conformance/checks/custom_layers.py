@@ -43,6 +43,13 @@ def _basic_dense() -> None:
     w, b = (to_numpy(v) for v in model.weights)
     expect_close(to_numpy(model(x)), x @ w + b, "CustomDense output vs inputs @ w + b")
 
+    # Beyond the guide's text: the layer trains, and both of its weights get gradients (``+ self.b``
+    # adds a Variable to a backend tensor, which must read the variable's traced value).
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(x, np.ones((3, 10), "float32"), epochs=1, verbose=0)
+    for name, before, after in zip(("w", "b"), (w, b), (to_numpy(v) for v in model.weights)):
+        expect(not np.allclose(before, after), f"CustomDense.{name} was not updated by fit()")
+
 
 class CustomDense(layers.Layer):
     def __init__(self, units=32):
