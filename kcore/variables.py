@@ -64,10 +64,16 @@ class Variable:
         self.trainable = bool(trainable)
         self.aggregation = aggregation
         b = _backend.current()
+        self._pending = None
         if callable(initializer) and not b.is_tensor(initializer):
             if shape is None:
                 raise ValueError(f"Variable {self.name!r}: a callable initializer needs a shape")
             dtype = standardize_dtype(dtype)
+            if _defers(initializer, shape, dtype):
+                self._shape, self._dtype = tuple(int(d) for d in shape), dtype
+                self._pending = initializer
+                self._stored = None
+                return
             value = initializer(tuple(shape), dtype)
         else:
             value = initializer
@@ -81,7 +87,30 @@ class Variable:
             )
         self._shape = tuple(b.shape(value))
         self._dtype = b.dtype(value)
+        self._stored = b.variable_create(value, self.trainable, self.name)
+
+    # ------------------------------------------------------ deferred values
+    @property
+    def _storage(self):
+        """The backend's variable; a deferred initial value is sampled here, on first use."""
+        if self._pending is not None:
+            self._materialize()
+        return self._stored
+
+    @_storage.setter
+    def _storage(self, stored) -> None:
+        self._pending = None
+        self._stored = stored
+
+    def _materialize(self) -> None:
+        b = _backend.current()
+        value = b.convert_to_tensor(self._pending(self._shape, self._dtype), dtype=self._dtype)
         self._storage = b.variable_create(value, self.trainable, self.name)
+
+    @property
+    def is_materialized(self) -> bool:
+        """False while a large initial value waits to be sampled (see :func:`_defers`)."""
+        return self._pending is None
 
     # ------------------------------------------------------------------ value
     @property
@@ -107,6 +136,8 @@ class Variable:
         scope = current_stateless_scope()
         if scope is not None:
             scope.assign(self, value)
+        elif self._pending is not None:  # loading weights into a fresh model: never sample what is overwritten
+            self._storage = b.variable_create(value, self.trainable, self.name)
         else:
             self._storage = b.variable_assign(self._storage, value)
         return self
@@ -168,6 +199,21 @@ class Variable:
     __getitem__ = _op("getitem")
     __lt__, __le__, __gt__, __ge__ = _op("less"), _op("less_equal"), _op("greater"), _op("greater_equal")
     del _op, _rop
+
+
+#: Initial values with at least this many elements are sampled on first use rather than at creation.
+DEFER_MIN_SIZE = 1 << 16
+
+
+def _defers(initializer, shape, dtype: str) -> bool:
+    """Whether a new variable samples its initial value later: only a large value, from an initializer
+    that gives the same values whenever it is called, and never inside a traced or stateless step."""
+    if current_stateless_scope() is not None or not getattr(initializer, "deferrable", False):
+        return False
+    size = 1
+    for d in shape:
+        size *= int(d)
+    return size >= DEFER_MIN_SIZE
 
 
 @contextlib.contextmanager

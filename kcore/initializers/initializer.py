@@ -23,6 +23,13 @@ class Initializer:
         """The constructor arguments as a JSON-serializable dict."""
         return {}
 
+    @property
+    def deferrable(self) -> bool:
+        """Whether a Variable may call this initializer later than when it is created (on first use of
+        the value) and get the same values: true only for kcore's own initializers whose result depends
+        on nothing but their config (no SeedGenerator to advance, no user code)."""
+        return False
+
     @classmethod
     def from_config(cls, config: dict) -> "Initializer":
         """A new initializer from the output of :meth:`get_config`."""

@@ -71,6 +71,13 @@ class RandomInitializer(Initializer):
     def get_config(self) -> dict:
         return {"seed": _serialize_seed(self._init_seed)}
 
+    @property
+    def deferrable(self) -> bool:
+        """True for an int seed and kcore's own ``__call__``: the values are sampled on the host with
+        NumPy from that seed alone, so sampling them later gives the same weights."""
+        owner = next(k for k in type(self).__mro__ if "__call__" in vars(k))
+        return isinstance(self.seed, int) and owner.__module__ == __name__
+
 
 def _is_seed_generator(obj: Any) -> bool:
     from kcore.random import SeedGenerator
