@@ -106,6 +106,12 @@ def _scoped_build(build):
     return scoped_build
 
 
+
+@functools.lru_cache(maxsize=None)
+def _init_signature(cls: type) -> inspect.Signature:
+    """``inspect.signature(cls.__init__)``, once per class (it is slow, and every layer needs it)."""
+    return inspect.signature(cls.__init__)
+
 class Layer:
     """Base class of layers: weights, a ``call`` and graph bookkeeping.
 
@@ -131,10 +137,11 @@ class Layer:
         object.__setattr__(obj, "_tracking", True)
         # Constructor arguments, used by the default get_config of custom layers.
         try:
-            bound = inspect.signature(cls.__init__).bind(None, *args, **kwargs)
+            signature = _init_signature(cls)
+            bound = signature.bind(None, *args, **kwargs)
             bound.apply_defaults()
             cfg = {k: v for k, v in bound.arguments.items() if k != "self"}
-            extra = cfg.pop("kwargs", {}) if "kwargs" in inspect.signature(cls.__init__).parameters else {}
+            extra = cfg.pop("kwargs", {}) if "kwargs" in signature.parameters else {}
             cfg.update(extra)
             cfg.pop("args", None)
             auto = cfg if _is_simple_config_value(cfg) else None
@@ -147,9 +154,7 @@ class Layer:
                  name: str | None = None, input_shape=None, input_dim=None, batch_input_shape=None,
                  batch_size=None, input_dtype=None, **kwargs) -> None:
         if kwargs:
-            raise TypeError(
-                f"{type(self).__name__}.__init__() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}"
-            )
+            raise ValueError(f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}")
         self._name = name or unique_name(to_snake_case(type(self).__name__))
         self._trainable = bool(trainable)
         self.dtype_policy = DTypePolicy.get(dtype)
