@@ -476,3 +476,17 @@ def test_every_weight_of_the_guide_custom_dense_trains():
     model.fit(X, Y_ONEHOT, epochs=1, batch_size=16, verbose=0)
     unchanged = [w.path for w, b in zip(model.weights, before) if np.allclose(w.numpy(), b)]
     assert not unchanged, f"weights that got no update: {unchanged}"
+
+
+def test_explicit_training_false_keeps_a_nested_model_in_inference_mode_during_fit():
+    """``base(inputs, training=False)``: the transfer-learning pattern freezes BatchNormalization statistics."""
+    keras.utils.set_random_seed(0)
+    base_in = keras.Input((4,))
+    base = keras.Model(base_in, layers.BatchNormalization()(layers.Dense(4)(base_in)))
+    inputs = keras.Input((4,))
+    model = keras.Model(inputs, layers.Dense(1)(base(inputs, training=False)))
+    model.compile("sgd", "mse")
+    bn = base.layers[-1]
+    before = bn.moving_mean.numpy().copy()
+    model.fit(X * 5.0, X[:, :1], epochs=1, batch_size=16, verbose=0)
+    np.testing.assert_array_equal(bn.moving_mean.numpy(), before)
