@@ -9,12 +9,14 @@ runs on the active backend (``KCORE_BACKEND``, default numpy).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--path", default=None, help="mnist.npz (Keras layout); default: the kcore dataset cache")
+    parser.add_argument("--path", default=None,
+                        help="mnist.npz (Keras layout), relative to the current folder; default: the kcore dataset cache")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--seed", type=int, default=None)
@@ -28,7 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"kcore {keras.__version__} on backend: {keras.backend.backend()} "
           f"({keras.backend.current().framework_version()})")
     try:
-        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data(path=args.path)
+        # A command-line path is relative to the current folder (load_data's own relative paths, as Keras',
+        # are relative to the dataset cache).
+        path = os.path.abspath(args.path) if args.path else None
+        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data(path=path)
     except (FileNotFoundError, ValueError) as e:
         print(e, file=sys.stderr)
         return 1
