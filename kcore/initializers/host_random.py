@@ -61,6 +61,7 @@ def _is_int_seed(seed: Any) -> bool:
 def normal(shape: tuple, mean: float = 0.0, stddev: float = 1.0, dtype: str = "float32", seed: Any = None):
     if not _is_int_seed(seed):
         return random.normal(shape, mean=mean, stddev=stddev, dtype=dtype, seed=seed)
+
     def fill(rng: np.random.Generator, out: np.ndarray) -> None:
         rng.standard_normal(out=out, dtype=np.float32)
         out *= np.float32(stddev)
@@ -72,6 +73,7 @@ def normal(shape: tuple, mean: float = 0.0, stddev: float = 1.0, dtype: str = "f
 def uniform(shape: tuple, minval: float, maxval: float, dtype: str, seed: Any):
     if not _is_int_seed(seed):
         return random.uniform(shape, minval=minval, maxval=maxval, dtype=dtype, seed=seed)
+
     def fill(rng: np.random.Generator, out: np.ndarray) -> None:
         rng.random(out=out, dtype=np.float32)
         out *= np.float32(maxval - minval)
@@ -84,6 +86,7 @@ def truncated_normal(shape: tuple, mean: float, stddev: float, dtype: str, seed:
     """Normal values, redrawing those more than two standard deviations out."""
     if not _is_int_seed(seed):
         return random.truncated_normal(shape, mean=mean, stddev=stddev, dtype=dtype, seed=seed)
+
     def fill(rng: np.random.Generator, out: np.ndarray) -> None:
         rng.standard_normal(out=out, dtype=np.float32)
         outside = np.abs(out) > 2.0

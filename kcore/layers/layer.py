@@ -106,11 +106,11 @@ def _scoped_build(build):
     return scoped_build
 
 
-
 @functools.lru_cache(maxsize=None)
 def _init_signature(cls: type) -> inspect.Signature:
     """``inspect.signature(cls.__init__)``, once per class (it is slow, and every layer needs it)."""
     return inspect.signature(cls.__init__)
+
 
 class Layer:
     """Base class of layers: weights, a ``call`` and graph bookkeeping.

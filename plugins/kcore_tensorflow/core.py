@@ -18,19 +18,6 @@ import tensorflow as tf  # noqa: E402
 from kcore.dtypes import result_type  # noqa: E402
 
 TENSOR_TYPES = (tf.Tensor, tf.Variable)
-
-
-def _convert_kcore_variable(variable, dtype=None, name=None, as_ref=False):
-    """Lets TensorFlow's own operators (``tf_tensor * variable``) read a kcore Variable's current
-    value, which inside a compiled step is the traced value, not a host copy."""
-    value = to_tensor(variable.value)
-    return value if dtype is None or value.dtype == dtype else tf.cast(value, dtype)
-
-
-def _register_variable_conversion() -> None:
-    from kcore.variables import Variable
-
-    tf.register_tensor_conversion_function(Variable, _convert_kcore_variable)
 _WEAK_TYPES = (bool, int, float)
 _FLOATS = frozenset(("float16", "bfloat16", "float32", "float64"))
 _INTS = frozenset(("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"))
@@ -325,6 +312,19 @@ class Core:
         if isinstance(ys, tuple) and isinstance(y0, list):
             ys = list(ys)
         return carry, ys
+
+
+def _convert_kcore_variable(variable, dtype=None, name=None, as_ref=False):
+    """Lets TensorFlow's own operators (``tf_tensor * variable``) read a kcore Variable's current
+    value, which inside a compiled step is the traced value, not a host copy."""
+    value = to_tensor(variable.value)
+    return value if dtype is None or value.dtype == dtype else tf.cast(value, dtype)
+
+
+def _register_variable_conversion() -> None:
+    from kcore.variables import Variable
+
+    tf.register_tensor_conversion_function(Variable, _convert_kcore_variable)
 
 
 _register_variable_conversion()
