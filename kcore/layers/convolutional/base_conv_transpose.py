@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from kcore import activations, constraints, initializers, ops, regularizers
-from kcore.layers.convolutional.conv_utils import (add_bias, check_input_rank, check_output_spatial,
-                                                   check_strides_dilation, conv_transpose_output_length,
-                                                   data_format_arg, describe, input_channels, join_shape, padding_arg,
-                                                   positive_int, spatial_tuple, split_shape)
-from kcore.layers.input_spec import InputSpec
+from kcore.layers.convolutional.conv_utils import (bias_and_activation, bias_weight, channels_input_spec,
+                                                   check_input_rank, check_output_spatial, check_strides_dilation,
+                                                   conv_transpose_output_length, data_format_arg, describe,
+                                                   input_channels, join_shape, padding_arg, positive_int,
+                                                   spatial_tuple, split_shape)
 from kcore.layers.layer import Layer
 
 
@@ -57,21 +57,14 @@ class BaseConvTranspose(Layer):
         self.kernel = self.add_weight(shape=self.kernel_size + (self.filters, channels),
                                       initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint, name="kernel")
-        self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer,
-                                    regularizer=self.bias_regularizer, constraint=self.bias_constraint,
-                                    name="bias") if self.use_bias else None
-        axis = -1 if self.data_format == "channels_last" else 1
-        self.input_spec = InputSpec(ndim=self.rank + 2, axes={axis: channels})
+        self.bias = bias_weight(self, self.filters)
+        self.input_spec = channels_input_spec(self, channels)
         self.built = True
 
     def call(self, inputs):
         x = ops.conv_transpose(inputs, self.kernel, self.strides, self.padding, self.output_padding,
                                self.data_format, self.dilation_rate)
-        if self.bias is not None:
-            x = add_bias(x, self.bias, self.rank, self.data_format)
-        if self.activation is not activations.linear:
-            x = self.activation(x)
-        return x
+        return bias_and_activation(self, x)
 
     def compute_output_shape(self, input_shape):
         check_input_rank(self, input_shape, self.rank, self.data_format)

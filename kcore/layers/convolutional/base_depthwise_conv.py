@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from kcore import activations, constraints, initializers, ops, regularizers
-from kcore.layers.convolutional.conv_utils import (add_bias, check_input_rank, check_output_spatial,
-                                                   check_strides_dilation, conv_output_length, data_format_arg,
-                                                   describe, input_channels, join_shape, padding_arg, positive_int,
-                                                   spatial_tuple, split_shape)
-from kcore.layers.input_spec import InputSpec
+from kcore.layers.convolutional.conv_utils import (bias_and_activation, bias_weight, channels_input_spec,
+                                                   check_strides_dilation, data_format_arg, input_channels,
+                                                   join_shape, padding_arg, positive_int, spatial_tuple,
+                                                   windowed_output_spatial)
 from kcore.layers.layer import Layer
 
 
@@ -47,29 +46,16 @@ class BaseDepthwiseConv(Layer):
         self.kernel = self.add_weight(shape=self.kernel_size + (channels, self.depth_multiplier),
                                       initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
                                       constraint=self.depthwise_constraint, name="kernel")
-        self.bias = self.add_weight(shape=(channels * self.depth_multiplier,), initializer=self.bias_initializer,
-                                    regularizer=self.bias_regularizer, constraint=self.bias_constraint,
-                                    name="bias") if self.use_bias else None
-        axis = -1 if self.data_format == "channels_last" else 1
-        self.input_spec = InputSpec(ndim=self.rank + 2, axes={axis: channels})
+        self.bias = bias_weight(self, channels * self.depth_multiplier)
+        self.input_spec = channels_input_spec(self, channels)
         self.built = True
 
     def call(self, inputs):
         x = ops.depthwise_conv(inputs, self.kernel, self.strides, self.padding, self.data_format, self.dilation_rate)
-        if self.bias is not None:
-            x = add_bias(x, self.bias, self.rank, self.data_format)
-        if self.activation is not activations.linear:
-            x = self.activation(x)
-        return x
+        return bias_and_activation(self, x)
 
     def compute_output_shape(self, input_shape):
-        check_input_rank(self, input_shape, self.rank, self.data_format)
-        batch, spatial, channels = split_shape(input_shape, self.data_format)
-        out = tuple(conv_output_length(d, k, s, self.padding, r)
-                    for d, k, s, r in zip(spatial, self.kernel_size, self.strides, self.dilation_rate))
-        check_output_spatial(self, input_shape, out,
-                             f"kernel_size={self.kernel_size} with dilation_rate={self.dilation_rate} and "
-                             f"padding={self.padding!r}")
+        batch, out, channels = windowed_output_spatial(self, input_shape, self.padding)
         out_channels = None if channels is None else channels * self.depth_multiplier
         return join_shape(batch, out, out_channels, self.data_format)
 

@@ -128,6 +128,46 @@ def add_bias(x, bias, rank: int, data_format: str):
     return ops.add(x, bias)
 
 
+def bias_weight(layer: Layer, size: int):
+    """The ``(size,)`` bias of a convolution layer from its bias settings, or None without ``use_bias``."""
+    if not layer.use_bias:
+        return None
+    return layer.add_weight(shape=(size,), initializer=layer.bias_initializer, regularizer=layer.bias_regularizer,
+                            constraint=layer.bias_constraint, name="bias")
+
+
+def channels_input_spec(layer: Layer, channels: int):
+    """An input spec of the layer's rank with ``channels`` on its channel axis."""
+    from kcore.layers.input_spec import InputSpec
+
+    axis = -1 if layer.data_format == "channels_last" else 1
+    return InputSpec(ndim=layer.rank + 2, axes={axis: channels})
+
+
+def bias_and_activation(layer: Layer, x):
+    """The end of every convolution layer's ``call``: ``activation(x + bias)``."""
+    from kcore import activations
+
+    if layer.bias is not None:
+        x = add_bias(x, layer.bias, layer.rank, layer.data_format)
+    if layer.activation is not activations.linear:
+        x = layer.activation(x)
+    return x
+
+
+def windowed_output_spatial(layer: Layer, input_shape, padding: str) -> tuple:
+    """``(batch, output spatial dims, input channels)`` of a (dilated) convolution window over
+    ``input_shape``; raises, naming the layer, on a wrong rank or an empty output."""
+    check_input_rank(layer, input_shape, layer.rank, layer.data_format)
+    batch, spatial, channels = split_shape(input_shape, layer.data_format)
+    out = tuple(conv_output_length(d, k, s, padding, r)
+                for d, k, s, r in zip(spatial, layer.kernel_size, layer.strides, layer.dilation_rate))
+    check_output_spatial(layer, input_shape, out,
+                         f"kernel_size={layer.kernel_size} with dilation_rate={layer.dilation_rate} and "
+                         f"padding={layer.padding!r}")
+    return batch, out, channels
+
+
 def conv_output_length(length, window: int, stride: int, padding: str, dilation: int = 1):
     """Output size of a convolution or pooling window along one axis (None stays None)."""
     if length is None:
