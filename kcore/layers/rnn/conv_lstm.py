@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from kcore import activations, ops, regularizers
+from kcore import activations, ops
 from kcore.backend import image_data_format
 from kcore.layers.input_spec import InputSpec
 from kcore.layers.rnn.cell_base import COMMON_CELL_PROPERTIES, RecurrentCell, check_positive_int, delegate_to_cell
@@ -246,9 +246,7 @@ class ConvLSTM(RNN):
         return output_mask
 
     def get_config(self) -> dict:
-        config = self._base_rnn_config()
-        config.update(self.cell._common_config())
-        config.update({
+        return self._cell_layer_config({
             "filters": self.filters,
             "kernel_size": self.kernel_size,
             "strides": self.strides,
@@ -257,6 +255,4 @@ class ConvLSTM(RNN):
             "dilation_rate": self.dilation_rate,
             "recurrent_activation": activations.serialize(self.recurrent_activation),
             "unit_forget_bias": self.unit_forget_bias,
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
         })
-        return config

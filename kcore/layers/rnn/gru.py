@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kcore import activations, ops, regularizers
+from kcore import activations, ops
 from kcore.layers.input_spec import InputSpec
 from kcore.layers.rnn.cell_base import (COMMON_CELL_PROPERTIES, RecurrentCell, check_positive_int, delegate_to_cell,
                                         masked_matmul)
@@ -141,19 +141,11 @@ class GRU(RNN):
         super().__init__(cell, return_sequences=return_sequences, return_state=return_state, go_backwards=go_backwards,
                          stateful=stateful, unroll=unroll, activity_regularizer=activity_regularizer, **kwargs)
         self.input_spec = InputSpec(ndim=3)
-        if use_cudnn not in ("auto", True, False):
-            raise ValueError(
-                f"GRU '{self.name}': `use_cudnn` must be one of 'auto', True, False; received {use_cudnn!r}"
-            )
-        self.use_cudnn = use_cudnn
+        self._set_use_cudnn(use_cudnn)
 
     def get_config(self) -> dict:
-        config = self._base_rnn_config()
-        config.update(self.cell._common_config())
-        config.update({
+        return self._cell_layer_config({
             "units": self.units,
             "recurrent_activation": activations.serialize(self.recurrent_activation),
             "reset_after": self.reset_after,
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
         })
-        return config

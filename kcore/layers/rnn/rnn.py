@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from kcore import backend as _backend
-from kcore import ops
+from kcore import ops, regularizers
 from kcore.backend.contract import Backend
 from kcore.graph import nest
 from kcore.graph.keras_tensor import KerasTensor
@@ -331,6 +331,25 @@ class RNN(Layer):
             "zero_output_for_mask": self.zero_output_for_mask,
         })
         return config
+
+    def _cell_layer_config(self, fields: dict) -> dict:
+        """The flat config of a layer built around a built-in cell (SimpleRNN, LSTM, GRU, ConvLSTM*D): the
+        RNN flags, the cell's common arguments, the layer's own ``fields`` and its activity regularizer."""
+        config = self._base_rnn_config()
+        config.update(self.cell._common_config())
+        config.update(fields)
+        config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        return config
+
+    def _set_use_cudnn(self, use_cudnn) -> None:
+        """Keras' ``use_cudnn`` flag of LSTM and GRU: validated and kept for the config (kcore picks kernels
+        through its backend, so it does not change the computation)."""
+        if use_cudnn not in ("auto", True, False):
+            raise ValueError(
+                f"{type(self).__name__} '{self.name}': `use_cudnn` must be one of 'auto', True, False; "
+                f"received {use_cudnn!r}"
+            )
+        self.use_cudnn = use_cudnn
 
     def get_config(self) -> dict:
         from kcore.saving.serialization import serialize_keras_object

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kcore import ops, regularizers
+from kcore import ops
 from kcore.layers.input_spec import InputSpec
 from kcore.layers.rnn.cell_base import (COMMON_CELL_PROPERTIES, RecurrentCell, check_positive_int, delegate_to_cell,
                                         masked_matmul)
@@ -96,10 +96,7 @@ class SimpleRNN(RNN):
         self.input_spec = [InputSpec(ndim=3)]
 
     def get_config(self) -> dict:
-        config = self._base_rnn_config()
-        config["units"] = self.units
-        config.update(self.cell._common_config())
-        config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
-        del config["seed"]
+        config = self._cell_layer_config({"units": self.units})
+        del config["seed"]  # Keras' SimpleRNN does not take one
         return config
 
